@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start-up; a bad value stops
+ * the process with one readable line per problem (see formatConfigProblems).
+ */
+
+const RESOLUTIONS = ['480p', '720p', '1080p'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+const DURATIONS = ['5', '10'] as const;
+export type DurationSeconds = (typeof DURATIONS)[number];
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits)');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+  .transform((value) => value.replace(/\/+$/, ''));
+const hostList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter((host) => host.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'each host must look like host or host:port')).min(1));
+
+/** Public per-second prices in US cents, by resolution (PROTOCOLS.md §1). */
+const priceTable = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"480p":5,"720p":10,"1080p":15}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ '480p': z.number().nonnegative(), '720p': z.number().nonnegative(), '1080p': z.number().nonnegative() }));
+
+const envSchema = z.object({
+  DISCORD_TOKEN: z.string().trim().min(20, 'is missing or too short to be a bot token'),
+  DISCORD_APPLICATION_ID: snowflake,
+  FAL_KEY: z
+    .string()
+    .trim()
+    .min(8, 'is missing or too short to be a fal key')
+    .regex(/^\S+$/, 'must not contain spaces'),
+  DATABASE_URL: z.string().trim().min(1).default('./data/animate.sqlite'),
+  DISCORD_API_BASE_URL: httpUrl.default('https://discord.com/api'),
+  DISCORD_CDN_BASE_URL: httpUrl.default('https://cdn.discordapp.com'),
+  FAL_BASE_URL: httpUrl.optional(),
+  ATTACHMENT_HOSTS: hostList.default(['cdn.discordapp.com', 'media.discordapp.net']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  POLL_INTERVAL_MS: positiveInt(3_000),
+  PROGRESS_EDIT_INTERVAL_MS: positiveInt(4_000),
+  JOB_MAX_WAIT_SECONDS: positiveInt(1_200),
+  DOWNLOAD_TIMEOUT_MS: positiveInt(20_000),
+  VIDEO_MAX_BYTES: positiveInt(100 * 1024 * 1024),
+  DEFAULT_RESOLUTION: z.enum(RESOLUTIONS).default('1080p'),
+  DEFAULT_DURATION: z.enum(DURATIONS).default('5'),
+  PRICE_CENTS_PER_SECOND: priceTable.default({ '480p': 5, '720p': 10, '1080p': 15 }),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  discord: {
+    token: string;
+    applicationId: string;
+    apiBaseUrl: string;
+    cdnBaseUrl: string;
+  };
+  fal: {
+    key: string;
+    /** When set, every fal host (queue, storage, CDN) is rewritten to this base. */
+    baseUrl: string | undefined;
+  };
+  databaseUrl: string;
+  attachmentHosts: readonly string[];
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  pollIntervalMs: number;
+  progressEditIntervalMs: number;
+  jobMaxWaitMs: number;
+  downloadTimeoutMs: number;
+  videoMaxBytes: number;
+  defaults: { resolution: Resolution; duration: DurationSeconds };
+  priceCentsPerSecond: Record<Resolution, number>;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(formatConfigProblems(problems));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatConfigProblems(problems: readonly string[]): string {
+  return [
+    'Configuration is not valid:',
+    ...problems.map((problem) => `  - ${problem}`),
+    'See .env.example for every setting and its meaning.',
+  ].join('\n');
+}
+
+/** Blank values count as unset, so `FAL_BASE_URL=` in .env means "use the default". */
+function withoutBlanks(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
+export function parseConfig(env: Env): Config {
+  const result = envSchema.safeParse(withoutBlanks(env));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return `${name} ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return {
+    discord: {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      apiBaseUrl: e.DISCORD_API_BASE_URL,
+      cdnBaseUrl: e.DISCORD_CDN_BASE_URL,
+    },
+    fal: { key: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
+    databaseUrl: e.DATABASE_URL,
+    attachmentHosts: e.ATTACHMENT_HOSTS,
+    logLevel: e.LOG_LEVEL,
+    pollIntervalMs: e.POLL_INTERVAL_MS,
+    progressEditIntervalMs: e.PROGRESS_EDIT_INTERVAL_MS,
+    jobMaxWaitMs: e.JOB_MAX_WAIT_SECONDS * 1000,
+    downloadTimeoutMs: e.DOWNLOAD_TIMEOUT_MS,
+    videoMaxBytes: e.VIDEO_MAX_BYTES,
+    defaults: { resolution: e.DEFAULT_RESOLUTION, duration: e.DEFAULT_DURATION },
+    priceCentsPerSecond: e.PRICE_CENTS_PER_SECOND,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** The secrets in a config, so logs and messages can be checked against them. */
+export function secretsOf(config: Config): string[] {
+  return [config.discord.token, config.fal.key];
+}

@@ -1,0 +1,64 @@
+/**
+ * Errors that carry their audience: `memberMessage` is written for the person
+ * in Discord (short, specific, no internals); `cause` is for the log only.
+ * Anything that is not a UserFacingError is a bug: the router logs it and tells
+ * the member "something went wrong, you were not charged".
+ */
+export abstract class UserFacingError extends Error {
+  abstract readonly kind: 'input' | 'quota' | 'upstream' | 'unavailable';
+
+  constructor(
+    readonly memberMessage: string,
+    options?: { cause?: unknown; logMessage?: string },
+  ) {
+    super(options?.logMessage ?? memberMessage, { cause: options?.cause });
+    this.name = new.target.name;
+  }
+}
+
+/** The member sent something we will not pay fal for (bad file, long prompt…). */
+export class InputError extends UserFacingError {
+  readonly kind = 'input' as const;
+}
+
+/** A quota rule stops the job; `retryAt` says when trying again may work. */
+export class QuotaError extends UserFacingError {
+  readonly kind = 'quota' as const;
+
+  constructor(
+    memberMessage: string,
+    readonly rule: string,
+    readonly retryAt?: Date,
+    options?: { cause?: unknown },
+  ) {
+    super(memberMessage, options);
+  }
+}
+
+/** fal (or another service we depend on) failed or refused the job. */
+export class UpstreamError extends UserFacingError {
+  readonly kind = 'upstream' as const;
+  /** fal said (or the failure shows) that trying the same call again may work. */
+  readonly retryable: boolean;
+
+  constructor(
+    memberMessage: string,
+    readonly code: string,
+    options?: { cause?: unknown; logMessage?: string; retryable?: boolean },
+  ) {
+    super(memberMessage, options);
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** The bot is shutting down or otherwise not taking work right now. */
+export class UnavailableError extends UserFacingError {
+  readonly kind = 'unavailable' as const;
+}
+
+export const GENERIC_FAILURE_MESSAGE = 'Something went wrong on our side. You were not charged; please try again.';
+
+/** The sentence to show a member for any error, never leaking internals. */
+export function memberMessageFor(error: unknown): string {
+  return error instanceof UserFacingError ? error.memberMessage : GENERIC_FAILURE_MESSAGE;
+}
