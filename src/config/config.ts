@@ -67,6 +67,8 @@ const envSchema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+const deployEnvSchema = envSchema.pick({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true, DISCORD_API_BASE_URL: true });
+
 export interface Config {
   discord: {
     token: string;
@@ -112,17 +114,25 @@ function withoutBlanks(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
 }
 
+function parseOrThrow<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(withoutBlanks(env));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** What `npm run deploy-commands` needs: no fal key, no database. */
+export function parseDeployConfig(env: Env): Pick<Config['discord'], 'token' | 'applicationId' | 'apiBaseUrl'> {
+  const e = parseOrThrow(deployEnvSchema, env);
+  return { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiBaseUrl: e.DISCORD_API_BASE_URL };
+}
+
 export function parseConfig(env: Env): Config {
-  const result = envSchema.safeParse(withoutBlanks(env));
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join('.') || 'environment';
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      return `${name} ${message}`;
-    });
-    throw new ConfigError(problems);
-  }
-  const e = result.data;
+  const e = parseOrThrow(envSchema, env);
   return {
     discord: {
       token: e.DISCORD_TOKEN,

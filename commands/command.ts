@@ -1,0 +1,19 @@
+import type {
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config/config.js';
+import type { JobService } from '../src/jobs/jobService.js';
+
+/** What a command handler may use: the pipeline, never SQL or HTTP directly. */
+export interface CommandContext {
+  config: Config;
+  jobs: JobService;
+  logger: Logger;
+}
+
+export interface Command {
+  data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+}

@@ -1,0 +1,9 @@
+import { animate } from './animate.js';
+import type { Command } from './command.js';
+
+/** Every command, listed once: the router and the deploy script both read this. */
+export const commands: readonly Command[] = [animate];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((command) => command.data.name === name);
+}

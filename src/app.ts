@@ -1,0 +1,85 @@
+import { Events, type Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { createDiscordClient } from './discord/client.js';
+import { JobMessenger } from './discord/jobMessenger.js';
+import { createInteractionRouter } from './discord/router.js';
+import { createFalGateway, type FalGateway } from './fal/falGateway.js';
+import { JobRepository, type Clock } from './jobs/jobRepository.js';
+import { JobService } from './jobs/jobService.js';
+import { unlimitedQuota, type QuotaService } from './quota/quotaService.js';
+import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  now?: Clock;
+  quota?: QuotaService;
+  store?: OpenStoreOptions;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly client: Client;
+  readonly store: Store;
+  readonly jobs: JobService;
+  readonly jobRepository: JobRepository;
+  readonly fal: FalGateway;
+  /** Logs in, waits for READY, then resumes unfinished jobs. */
+  start(): Promise<void>;
+  /** Stops taking work, ends background loops (jobs stay resumable), logs out, closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root shared by `npm start`, the demo and the end-to-end
+ * tests: every dependency is built here from the config and passed down.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const store = await openStore(config.databaseUrl, options.store);
+  const client = createDiscordClient(config.discord);
+  const fal = createFalGateway({ key: config.fal.key, baseUrl: config.fal.baseUrl, logger: logger.child({ part: 'fal' }) });
+  const jobRepository = new JobRepository(store.db, now);
+  const messenger = new JobMessenger({ rest: client.rest, logger, editIntervalMs: config.progressEditIntervalMs, now });
+  const jobs = new JobService({
+    config,
+    jobs: jobRepository,
+    fal,
+    quota: options.quota ?? unlimitedQuota,
+    notifier: messenger,
+    logger,
+    now,
+  });
+  let stopping = false;
+
+  client.on(
+    Events.InteractionCreate,
+    createInteractionRouter({ context: { config, jobs, logger }, logger, isStopping: () => stopping || jobs.stopping }),
+  );
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+
+  return {
+    config,
+    client,
+    store,
+    jobs,
+    jobRepository,
+    fal,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.discord.token);
+      await ready;
+      const { resumed, failed } = await jobs.resume();
+      logger.info({ user: client.user?.tag, resumed, failedOnStart: failed }, 'bot is ready');
+    },
+    async stop() {
+      stopping = true;
+      await jobs.stop();
+      await client.destroy();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { escapeMarkdown } from 'discord.js';
+import type { JobRow } from '../store/schema.js';
+import type { Delivery, ProgressView } from '../jobs/types.js';
+
+/**
+ * Everything the member reads, rendered from job rows. Prompts are member
+ * text: control and zero-width characters are dropped, Markdown is escaped
+ * and mentions are neutralised, so a prompt can neither ping nor break the
+ * layout (allowed_mentions is the second lock on the door).
+ */
+
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+export function cleanMemberText(text: string, maxLength: number): string {
+  const flat = text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  const escaped = escapeMarkdown(flat).replace(/@/g, '@\u200B');
+  return escaped.length > maxLength ? `${escaped.slice(0, maxLength - 1)}…` : escaped;
+}
+
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+export function formatEta(ms: number): string {
+  if (ms < 60_000) return 'less than a minute left';
+  const minutes = Math.round(ms / 60_000);
+  return `about ${minutes} min left`;
+}
+
+function header(job: JobRow): string {
+  return `**/animate** · ${job.resolution} · ${job.duration_seconds} s\n> ${cleanMemberText(job.prompt, 300)}`;
+}
+
+export function renderProgress(job: JobRow, view: ProgressView): string {
+  const elapsed = `${formatDuration(view.elapsedMs)} elapsed`;
+  const eta = view.etaMs === null ? '' : ` · ${formatEta(view.etaMs)}`;
+  let status: string;
+  switch (view.phase) {
+    case 'preparing':
+      status = '🖼️ Checking your picture…';
+      break;
+    case 'submitted':
+      status = `📨 Sent to the model · ${elapsed}`;
+      break;
+    case 'queued':
+      status =
+        view.queuePosition !== null && view.queuePosition > 0
+          ? `⏳ Waiting in line — position ${view.queuePosition} · ${elapsed}${eta}`
+          : `⏳ Next in line · ${elapsed}${eta}`;
+      break;
+    case 'running': {
+      const log = view.lastLog ? `\n-# ${cleanMemberText(view.lastLog, 120)}` : '';
+      status = `🎬 Making your video · ${elapsed}${eta}${log}`;
+      break;
+    }
+    case 'delivering':
+      status = `📦 Almost there — fetching your video · ${elapsed}`;
+      break;
+  }
+  return `${header(job)}\n${status}`;
+}
+
+export function renderDelivered(job: JobRow, delivery: Delivery): string {
+  const lines = [`${header(job)}`, `✅ Done in ${formatDuration((job.updated_at ?? job.created_at) - job.created_at)}.`];
+  const actual = job.actual_prompt?.trim();
+  if (actual && actual !== job.prompt.trim()) {
+    lines.push(`**Prompt used:** ${cleanMemberText(actual, 900)}`);
+  }
+  const seed = job.result_seed ?? job.seed;
+  lines.push(`Seed ${seed ?? 'random'} · ${job.resolution} · ${job.duration_seconds} s`);
+  if (delivery.kind === 'link') {
+    lines.push('The video is too large to upload here, so here is the link.');
+  }
+  return lines.join('\n').slice(0, 2000);
+}
+
+export function renderFailed(job: JobRow, memberMessage: string): string {
+  return `${header(job)}\n❌ ${memberMessage}`;
+}

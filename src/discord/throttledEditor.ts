@@ -1,0 +1,57 @@
+/**
+ * Sends the latest of a stream of progress payloads, at most once per
+ * `intervalMs`, never two at a time, and drops the stale ones. Discord queues
+ * edits per interaction token, so a bot that edits on every poll makes its
+ * final message wait behind every stale progress edit (PROTOCOLS.md §3).
+ * `finish` cancels whatever is pending and sends the last word.
+ */
+export class ThrottledEditor<P> {
+  private pending: P | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private finished = false;
+
+  constructor(
+    private readonly send: (payload: P) => Promise<void>,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  push(payload: P): void {
+    if (this.finished) return;
+    this.pending = payload;
+    this.schedule();
+  }
+
+  async finish(last: P): Promise<void> {
+    this.finished = true;
+    this.pending = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+    await this.send(last);
+  }
+
+  private schedule(): void {
+    if (this.timer || this.inFlight || this.pending === undefined) return;
+    const waitMs = Math.max(0, this.lastSentAt + this.intervalMs - this.now());
+    this.timer = setTimeout(() => this.flush(), waitMs);
+    this.timer.unref();
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const payload = this.pending;
+    if (payload === undefined || this.finished) return;
+    this.pending = undefined;
+    this.lastSentAt = this.now();
+    this.inFlight = this.send(payload)
+      .catch(this.onError)
+      .finally(() => {
+        this.inFlight = undefined;
+        this.schedule();
+      });
+  }
+}

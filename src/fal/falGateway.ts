@@ -1,0 +1,146 @@
+import { ApiError, createFalClient, type FalClient } from '@fal-ai/client';
+import type { Logger } from 'pino';
+import { fromStatus, mapFalError } from './falErrors.js';
+import { rewriteFalUrl } from './falUrls.js';
+import { MODEL_ENDPOINT, queueStatusSchema, wanOutputSchema, type QueueStatus, type WanInput, type WanOutput } from './model.js';
+import { UpstreamError } from '../errors.js';
+
+/** The one place that talks to fal. Everything it throws is an UpstreamError. */
+export interface FalGateway {
+  upload(bytes: Buffer, contentType: string, fileName: string): Promise<string>;
+  /** Submits once. Never retried: a retried POST can create a second paid job. */
+  submit(input: WanInput): Promise<{ requestId: string }>;
+  status(requestId: string): Promise<QueueStatus>;
+  result(requestId: string): Promise<WanOutput>;
+  cancel(requestId: string): Promise<void>;
+  /** Where to actually download a fal CDN URL from (the base-URL override applies). */
+  downloadUrlFor(url: string): string;
+}
+
+export interface FalGatewayOptions {
+  key: string;
+  baseUrl: string | undefined;
+  logger: Logger;
+}
+
+// Statuses on which @fal-ai/client would retry the submit POST by itself.
+const RETRIED_BY_CLIENT = new Set([408, 409, 429, 500, 502, 503, 504]);
+// Of those, the ones where fal may have queued (and will bill) the job anyway.
+const OUTCOME_UNKNOWN = new Set([502, 504]);
+
+/**
+ * Thrown by our fetch wrapper instead of letting the client retry a submit.
+ * Deliberately carries no `cause` and is not a TypeError: the client walks the
+ * cause chain and retries network-shaped errors (PROTOCOLS.md §2).
+ */
+class SubmitNotRetried extends Error {
+  constructor(
+    readonly status: number | undefined,
+    readonly body: unknown,
+    readonly outcomeUnknown: boolean,
+    readonly networkError?: unknown,
+  ) {
+    super(status ? `fal answered the submit with ${status}` : 'the submit failed on the network');
+    this.name = 'SubmitNotRetried';
+  }
+}
+
+function isSubmitRequest(url: string, method: string | undefined): boolean {
+  return (method ?? 'GET').toUpperCase() === 'POST' && new URL(url).pathname.replace(/\/$/, '').endsWith(`/${MODEL_ENDPOINT}`);
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function createFalGateway(options: FalGatewayOptions): FalGateway {
+  const { baseUrl, logger } = options;
+
+  const guardedFetch: typeof fetch = async (input, init) => {
+    const url = rewriteFalUrl(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, baseUrl);
+    if (!isSubmitRequest(url, init?.method)) return fetch(url, init);
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      // The connection may have dropped after fal queued the job: we cannot know.
+      throw new SubmitNotRetried(undefined, undefined, true, error);
+    }
+    if (RETRIED_BY_CLIENT.has(response.status)) {
+      throw new SubmitNotRetried(response.status, await readBody(response), OUTCOME_UNKNOWN.has(response.status));
+    }
+    return response;
+  };
+
+  const client: FalClient = createFalClient({
+    credentials: options.key,
+    fetch: guardedFetch,
+    requestMiddleware: (request) => Promise.resolve({ ...request, url: rewriteFalUrl(request.url, baseUrl) }),
+  });
+
+  async function call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      const mapped = error instanceof SubmitNotRetried ? fromSubmitFailure(error) : mapFalError(error);
+      logger.debug({ err: error, code: mapped.code }, `fal ${what} failed`);
+      throw mapped;
+    }
+  }
+
+  return {
+    upload: (bytes, contentType, fileName) =>
+      call('upload', async () => {
+        // A Node Buffer in the input is not uploaded automatically: wrap it in a File.
+        const file = new File([new Uint8Array(bytes)], fileName, { type: contentType });
+        try {
+          return await client.storage.upload(file);
+        } catch (error) {
+          throw error instanceof ApiError
+            ? error
+            : new UpstreamError('I could not upload your file to fal. Please try again in a moment.', 'storage_upload', { cause: error, retryable: true });
+        }
+      }),
+
+    submit: (input) =>
+      call('submit', async () => {
+        const { request_id: requestId } = await client.queue.submit(MODEL_ENDPOINT, { input });
+        return { requestId };
+      }),
+
+    status: (requestId) =>
+      call('status', async () => queueStatusSchema.parse(await client.queue.status(MODEL_ENDPOINT, { requestId, logs: true }))),
+
+    result: (requestId) =>
+      call('result', async () => {
+        const { data } = await client.queue.result(MODEL_ENDPOINT, { requestId });
+        const parsed = wanOutputSchema.safeParse(data);
+        if (!parsed.success) {
+          throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: parsed.error });
+        }
+        return parsed.data;
+      }),
+
+    cancel: (requestId) => call('cancel', () => client.queue.cancel(MODEL_ENDPOINT, { requestId })),
+
+    downloadUrlFor: (url) => rewriteFalUrl(url, baseUrl),
+  };
+}
+
+function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {
+  if (failure.outcomeUnknown) {
+    return new UpstreamError(
+      'fal did not confirm that it accepted the job, so I stopped here rather than risk paying twice. You were not charged; please try again.',
+      'submit_outcome_unknown',
+      { cause: failure.networkError ?? failure, logMessage: failure.message },
+    );
+  }
+  const body = failure.body;
+  const errorType = typeof body === 'object' && body !== null && 'error_type' in body ? String((body as { error_type: unknown }).error_type) : undefined;
+  return fromStatus(failure.status ?? 0, errorType, failure);
+}

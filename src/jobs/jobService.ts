@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config, DurationSeconds, Resolution } from '../config/config.js';
+import { UnavailableError, UpstreamError, UserFacingError, memberMessageFor } from '../errors.js';
+import type { FalGateway } from '../fal/falGateway.js';
+import { isFalCdnUrl } from '../fal/falUrls.js';
+import type { WanInput } from '../fal/model.js';
+import { downloadAttachment } from '../media/attachment.js';
+import { checkAudio } from '../media/audio.js';
+import { DownloadError, fetchCapped } from '../media/fetchCapped.js';
+import { checkImage } from '../media/image.js';
+import { clipCostCents } from '../quota/cost.js';
+import type { MemberContext, QuotaService, Reservation } from '../quota/quotaService.js';
+import type { JobRow } from '../store/schema.js';
+import { estimateRemainingMs } from './eta.js';
+import type { Clock, JobRepository } from './jobRepository.js';
+import { sleep } from './sleep.js';
+import { PRE_SUBMIT_STATES, TRACKED_STATES, isTerminal, type JobState } from './states.js';
+import type { AcceptedJob, AnimateRequest, Delivery, JobNotifier, ProgressPhase, ReplyTarget } from './types.js';
+
+export interface JobServiceDeps {
+  config: Pick<
+    Config,
+    | 'attachmentHosts'
+    | 'downloadTimeoutMs'
+    | 'pollIntervalMs'
+    | 'jobMaxWaitMs'
+    | 'videoMaxBytes'
+    | 'priceCentsPerSecond'
+    | 'fal'
+  >;
+  jobs: JobRepository;
+  fal: FalGateway;
+  quota: QuotaService;
+  notifier: JobNotifier;
+  logger: Logger;
+  now: Clock;
+}
+
+const NOT_CHARGED = 'You were not charged.';
+/** Status polls that may fail in a row (network, 5xx after the client's own retries) before we give up. */
+const MAX_STATUS_FAILURES = 5;
+
+/**
+ * The pipeline of one `/animate`, from the member's request to the delivered
+ * MP4, as a sequence of state transitions saved before each next step. It owns
+ * the background work: `stop()` ends every loop and leaves jobs resumable.
+ */
+export class JobService {
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopController = new AbortController();
+
+  constructor(private readonly deps: JobServiceDeps) {}
+
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /**
+   * Records the job and reserves its cost, fast enough to run before the
+   * interaction is acknowledged: a quota refusal can then be told privately.
+   * Throws a UserFacingError (the job is recorded as failed) when a rule
+   * blocks it; nothing has been paid at that point.
+   */
+  async accept(request: AnimateRequest, target: ReplyTarget, member: MemberContext): Promise<AcceptedJob> {
+    if (this.stopping) throw new UnavailableError('The bot is restarting. Please try again in a minute.');
+    const received = await this.deps.jobs.create({
+      id: randomUUID(),
+      guild_id: request.guildId,
+      channel_id: request.channelId,
+      user_id: request.userId,
+      application_id: target.applicationId,
+      interaction_id: target.interactionId,
+      interaction_token: target.token,
+      interaction_expires_at: target.expiresAt,
+      attachment_size_limit: target.attachmentSizeLimit,
+      app_permissions: target.appPermissions,
+      prompt: request.prompt,
+      negative_prompt: request.negativePrompt ?? null,
+      resolution: request.resolution,
+      duration_seconds: Number(request.duration),
+      seed: request.seed ?? null,
+      prompt_expansion: request.promptExpansion ? 1 : 0,
+      image_source_url: request.image.url,
+      audio_source_url: request.audio?.url ?? null,
+      image_url: null,
+      audio_url: null,
+      cost_cents: clipCostCents(this.deps.config.priceCentsPerSecond, request.resolution, request.duration),
+    });
+    try {
+      const validated = await this.move(received, 'validated');
+      const reservation = await this.deps.quota.reserve(validated, member);
+      const reserved = await this.move(validated, 'reserved');
+      return { job: reserved, reservation };
+    } catch (error) {
+      await this.fail(received.id, error, { notify: false });
+      throw error;
+    }
+  }
+
+  /** Runs an accepted job to the end in the background: prepare, submit, track, deliver. */
+  run(accepted: AcceptedJob): void {
+    this.background(accepted.job.id, () => this.process(accepted));
+  }
+
+  /** The interaction could not be acknowledged: end the job and refund it. */
+  async abandon(jobId: string, cause: unknown): Promise<void> {
+    await this.fail(jobId, cause, { notify: false });
+  }
+
+  /**
+   * After a restart: resume tracking every job fal knows about, and fail (with
+   * a refund and a message) every job that died before it was submitted.
+   */
+  async resume(): Promise<{ resumed: number; failed: number }> {
+    const tracked = await this.deps.jobs.inStates(TRACKED_STATES);
+    for (const job of tracked) {
+      this.log(job).info({ state: job.state }, 'resuming job after restart');
+      this.background(job.id, () => this.trackAndDeliver(job));
+    }
+    const unsubmitted = await this.deps.jobs.inStates(PRE_SUBMIT_STATES);
+    for (const job of unsubmitted) {
+      await this.fail(
+        job.id,
+        new UnavailableError('The bot restarted before your video was started, so it was not made.'),
+      );
+    }
+    return { resumed: tracked.length, failed: unsubmitted.length };
+  }
+
+  /** Ends every background loop, leaving unfinished jobs in the store to resume later. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Waits until no job is being worked on (tests and the demo). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private background(jobId: string, work: () => Promise<void>): void {
+    const task = work()
+      .catch((error: unknown) => this.fail(jobId, error))
+      .catch((error: unknown) => this.deps.logger.error({ err: error, jobId }, 'job failed and could not be settled'))
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  private log(job: JobRow): Logger {
+    return this.deps.logger.child({ jobId: job.id, guildId: job.guild_id, requestId: job.request_id ?? undefined });
+  }
+
+  private async process({ job: reserved, reservation }: AcceptedJob): Promise<void> {
+    const { config, fal } = this.deps;
+    const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
+    this.progress(reserved, 'preparing', reservation);
+
+    const image = await checkImage(await downloadAttachment(reserved.image_source_url, 'image', download));
+    const audio = reserved.audio_source_url
+      ? await checkAudio(await downloadAttachment(reserved.audio_source_url, 'audio', download))
+      : undefined;
+    const imageUrl = await fal.upload(image.bytes, image.mimeType, `image.${image.extension}`);
+    const audioUrl = audio ? await fal.upload(audio.bytes, audio.mimeType, `audio.${audio.extension}`) : null;
+    const prepared = await this.move(
+      reserved,
+      'prepared',
+      { image_url: imageUrl, audio_url: audioUrl },
+      `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
+    );
+
+    if (this.stopping) throw new UnavailableError('The bot is restarting. Please try again in a minute.');
+    const { requestId } = await fal.submit(inputFor(prepared));
+    // Written before anything else can happen: from here on the job is paid for
+    // and must be tracked to the end, even across restarts.
+    const submitted = await this.move(prepared, 'submitted', { request_id: requestId, submitted_at: this.deps.now() });
+    this.log(submitted).info('submitted to fal');
+    await this.trackAndDeliver(submitted);
+  }
+
+  private async trackAndDeliver(job: JobRow): Promise<void> {
+    let current = job;
+    if (current.state !== 'delivering') {
+      const tracked = await this.track(current);
+      if (!tracked) return; // stopping: leave it for the next start
+      current = tracked;
+    }
+    await this.deliver(current);
+  }
+
+  /** Polls fal until the job completes. Returns undefined when the service is stopping. */
+  private async track(job: JobRow): Promise<JobRow | undefined> {
+    const { fal, config, now } = this.deps;
+    const requestId = job.request_id;
+    if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
+    let current = job;
+    let failures = 0;
+    while (!this.stopping) {
+      if (now() - (current.submitted_at ?? current.created_at) > config.jobMaxWaitMs) {
+        await fal.cancel(requestId).catch(() => undefined);
+        const minutes = Math.round(config.jobMaxWaitMs / 60_000);
+        throw new UpstreamError(`fal did not finish your video within ${minutes} minutes, so I stopped waiting.`, 'max_wait_exceeded');
+      }
+      let status;
+      try {
+        status = await fal.status(requestId);
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const retryable = error instanceof UpstreamError && (error.retryable || error.code === 'internal_server_error');
+        this.log(current).warn({ err: error, failures }, 'fal status check failed');
+        if (!retryable || failures >= MAX_STATUS_FAILURES) throw error;
+        await sleep(config.pollIntervalMs, this.stopController.signal);
+        continue;
+      }
+      if (status.status === 'COMPLETED') return current;
+      if (status.status === 'IN_QUEUE') {
+        current = await this.move(current, 'queued', { queue_position: status.queue_position ?? null });
+        this.progress(current, 'queued');
+      } else {
+        const lastLog = status.logs?.at(-1)?.message ?? current.last_log;
+        const startedAt = current.started_at ?? now();
+        current = await this.move(current, 'running', { last_log: lastLog ?? null, started_at: startedAt, queue_position: null });
+        this.progress(current, 'running');
+      }
+      await sleep(config.pollIntervalMs, this.stopController.signal);
+    }
+    return undefined;
+  }
+
+  private async deliver(job: JobRow): Promise<void> {
+    const { fal, notifier, quota, config } = this.deps;
+    let current = job;
+    if (current.state !== 'delivering' || !current.video_url) {
+      const output = await fal.result(current.request_id ?? '');
+      current = await this.move(current, 'delivering', {
+        video_url: output.video.url,
+        video_bytes: output.video.file_size ?? null,
+        result_seed: output.seed ?? null,
+        actual_prompt: output.actual_prompt ?? null,
+      });
+    }
+    this.progress(current, 'delivering');
+    const delivery = await this.prepareDelivery(current, config.videoMaxBytes);
+    await notifier.delivered(current, delivery);
+    const delivered = await this.deps.jobs.transition(current.id, 'delivered', {
+      finished_at: this.deps.now(),
+      video_bytes: delivery.kind === 'file' ? delivery.bytes.length : current.video_bytes,
+    });
+    if (delivered) {
+      await quota.commit(delivered);
+      this.log(delivered).info({ delivery: delivery.kind }, 'delivered');
+    }
+  }
+
+  /** The MP4 itself when it fits the interaction's upload limit, else its link. */
+  private async prepareDelivery(job: JobRow, videoMaxBytes: number): Promise<Delivery> {
+    const url = job.video_url ?? '';
+    const limit = job.attachment_size_limit;
+    if (job.video_bytes !== null && job.video_bytes > limit) return { kind: 'link', url, sizeBytes: job.video_bytes };
+    if (!isFalCdnUrl(url)) {
+      // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
+      return { kind: 'link', url, sizeBytes: job.video_bytes };
+    }
+    const downloadUrl = this.deps.fal.downloadUrlFor(url);
+    const allowedHosts = [new URL(downloadUrl).host];
+    try {
+      const bytes = await fetchCapped(downloadUrl, {
+        allowedHosts,
+        maxBytes: Math.min(videoMaxBytes, limit),
+        timeoutMs: 120_000,
+      });
+      return { kind: 'file', bytes, fileName: `animate-${job.id.slice(0, 8)}.mp4` };
+    } catch (error) {
+      if (error instanceof DownloadError && error.reason === 'too_large') {
+        return { kind: 'link', url, sizeBytes: job.video_bytes };
+      }
+      throw new UpstreamError('Your video was made, but I could not download it from fal.', 'output_download', { cause: error, retryable: true });
+    }
+  }
+
+  private async move(job: JobRow, to: JobState, patch: Parameters<JobRepository['transition']>[2] = {}, detail?: string): Promise<JobRow> {
+    const moved = await this.deps.jobs.transition(job.id, to, patch, detail);
+    if (!moved) throw new JobEndedElsewhere(job.id);
+    if (moved.state !== job.state) this.log(moved).info({ from: job.state, to }, 'job state changed');
+    return moved;
+  }
+
+  private progress(job: JobRow, phase: ProgressPhase, reservation?: Reservation): void {
+    const now = this.deps.now();
+    const resolution = job.resolution as Resolution;
+    const duration = String(job.duration_seconds) as DurationSeconds;
+    const etaMs =
+      phase === 'queued' || phase === 'running'
+        ? estimateRemainingMs({
+            phase,
+            queuePosition: job.queue_position,
+            runningForMs: job.started_at ? now - job.started_at : 0,
+            resolution,
+            duration,
+          })
+        : null;
+    this.deps.notifier.progress(job, {
+      phase,
+      queuePosition: job.queue_position,
+      elapsedMs: now - job.created_at,
+      etaMs,
+      lastLog: job.last_log,
+      ...(reservation ? { reservation } : {}),
+    });
+  }
+
+  /**
+   * Ends a job as failed, exactly once: only the caller whose transition wins
+   * refunds and tells the member. A job that ended elsewhere is left alone.
+   */
+  private async fail(jobId: string, error: unknown, options: { notify: boolean } = { notify: true }): Promise<void> {
+    if (error instanceof JobEndedElsewhere) return;
+    const existing = await this.deps.jobs.find(jobId);
+    if (!existing || isTerminal(existing.state as JobState)) return;
+    const code = error instanceof UpstreamError ? error.code : error instanceof UserFacingError ? error.kind : 'internal';
+    const memberMessage = `${memberMessageFor(error)} ${NOT_CHARGED}`;
+    const failed = await this.deps.jobs.transition(jobId, 'failed', {
+      error_code: code,
+      error_message: memberMessage,
+      finished_at: this.deps.now(),
+    });
+    if (!failed) return;
+    const log = this.log(failed);
+    if (error instanceof UserFacingError) {
+      log.info({ code, reason: error.message }, 'job failed');
+    } else {
+      log.error({ err: error }, 'job failed with an unexpected error');
+    }
+    await this.deps.quota.refund(failed);
+    if (!options.notify) return;
+    await this.deps.notifier.failed(failed, memberMessage).catch((notifyError: unknown) => {
+      log.warn({ err: notifyError }, 'could not tell the member that the job failed');
+    });
+  }
+}
+
+/** The job was finished (cancelled, failed) by someone else while this worker ran. */
+class JobEndedElsewhere extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} ended elsewhere`);
+  }
+}
+
+function inputFor(job: JobRow): WanInput {
+  return {
+    prompt: job.prompt,
+    image_url: job.image_url ?? '',
+    ...(job.audio_url ? { audio_url: job.audio_url } : {}),
+    resolution: job.resolution as Resolution,
+    duration: String(job.duration_seconds) as DurationSeconds,
+    ...(job.negative_prompt ? { negative_prompt: job.negative_prompt } : {}),
+    enable_prompt_expansion: job.prompt_expansion === 1,
+    ...(job.seed !== null ? { seed: job.seed } : {}),
+    enable_safety_checker: true,
+  };
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { createApp } from './app.js';
+import { ConfigError, parseConfig, secretsOf } from './config/config.js';
+import { createLogger } from './logger.js';
+
+/**
+ * `npm start`: the environment (and `.env`, when present) is the configuration.
+ * A bad setting stops start-up with one line per problem.
+ */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (error) => logger.fatal({ err: error }, 'uncaught exception'));
+
+  const app = await createApp({ config, logger });
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down; unfinished jobs will resume on the next start');
+    const deadline = setTimeout(() => {
+      logger.warn('grace period over; exiting now');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    deadline.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.start();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The bot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+import sharp from 'sharp';
+import { InputError } from '../errors.js';
+import { parseBmpHeader } from './bmp.js';
+import { formatMegabytes } from './format.js';
+import { IMAGE_MAX_BYTES, IMAGE_MAX_SIDE_PX, IMAGE_MIN_SIDE_PX, MAX_INPUT_PIXELS } from './limits.js';
+import { looksLike, sniff } from './sniff.js';
+
+export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
+
+export interface CheckedImage {
+  bytes: Buffer;
+  format: ImageFormat;
+  mimeType: string;
+  /** Without the dot: 'jpg', 'png', 'bmp', 'webp'. */
+  extension: string;
+  /** As displayed, i.e. after the EXIF orientation is applied. */
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+}
+
+const FORMATS: Readonly<Record<string, { format: ImageFormat; mimeType: string; extension: string }>> = {
+  jpg: { format: 'jpeg', mimeType: 'image/jpeg', extension: 'jpg' },
+  png: { format: 'png', mimeType: 'image/png', extension: 'png' },
+  bmp: { format: 'bmp', mimeType: 'image/bmp', extension: 'bmp' },
+  webp: { format: 'webp', mimeType: 'image/webp', extension: 'webp' },
+};
+
+const DAMAGED = 'The image is empty or damaged and could not be read.';
+const NOT_A_PICTURE = 'That file is not a picture the model can use (JPEG, PNG, BMP or WEBP).';
+const ANIMATED = 'The picture is animated; the model needs a single still image (JPEG, PNG, BMP or WEBP).';
+const TRANSPARENT =
+  'The image has transparency; the model needs an image without an alpha channel (save it as JPEG, or as PNG without transparency).';
+
+/** What we learn from the header alone, before deciding whether decoding is safe. */
+interface Probe {
+  storedWidth: number;
+  storedHeight: number;
+  /** EXIF orientation 1–8; 5–8 turn the picture a quarter, swapping its sides. */
+  orientation: number;
+  hasAlpha: boolean;
+  frames: number;
+  /** The expensive part, run only once the cheap checks passed. Throws InputError. */
+  verifyPixels: () => Promise<void>;
+}
+
+/**
+ * Everything fal would refuse, refused here with a sentence for the member
+ * (PROTOCOLS.md §1). Only the header is read until the size is known to be in
+ * range, so a tiny file declaring 100000×100000 px costs nothing.
+ */
+export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
+  if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'image: zero bytes' });
+  if (bytes.length > IMAGE_MAX_BYTES) {
+    throw new InputError(
+      `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(IMAGE_MAX_BYTES)}.`,
+      { logMessage: `image: ${bytes.length} bytes` },
+    );
+  }
+
+  const sniffed = await sniff(bytes);
+  if (sniffed?.ext === 'apng') throw new InputError(ANIMATED, { logMessage: 'image: APNG' });
+  const known = sniffed === undefined ? undefined : FORMATS[sniffed.ext];
+  if (known === undefined) {
+    throw new InputError(`${NOT_A_PICTURE}${looksLike(sniffed)}`, {
+      logMessage: `image: sniffed as ${sniffed?.mime ?? 'unknown'}`,
+    });
+  }
+
+  const probe = known.format === 'bmp' ? probeBmp(bytes) : await probeWithSharp(bytes, known.format);
+  if (probe.frames > 1) {
+    throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
+  }
+
+  const quarterTurn = probe.orientation >= 5 && probe.orientation <= 8;
+  const width = quarterTurn ? probe.storedHeight : probe.storedWidth;
+  const height = quarterTurn ? probe.storedWidth : probe.storedHeight;
+  const inRange = (side: number) => side >= IMAGE_MIN_SIDE_PX && side <= IMAGE_MAX_SIDE_PX;
+  if (!inRange(width) || !inRange(height)) {
+    throw new InputError(
+      `The image is ${width}×${height} px; each side must be between ${IMAGE_MIN_SIDE_PX} and ${IMAGE_MAX_SIDE_PX} px.`,
+    );
+  }
+
+  // The model page lists "PNG without alpha" (PROTOCOLS.md §1). Flattening onto a
+  // colour we would have to guess is left to a later normalisation step.
+  if (known.format === 'png' && probe.hasAlpha) {
+    throw new InputError(TRANSPARENT, { logMessage: 'image: PNG with alpha' });
+  }
+
+  await probe.verifyPixels();
+
+  return { bytes, ...known, width, height, hasAlpha: probe.hasAlpha };
+}
+
+async function probeWithSharp(bytes: Buffer, format: ImageFormat): Promise<Probe> {
+  let metadata: sharp.Metadata;
+  try {
+    // Header only: sharp's pixel limit would hide the real size of an oversized
+    // photo behind a generic error, and reading a header allocates no pixels.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new InputError(DAMAGED, { cause: error, logMessage: `image: sharp could not read the ${format} header` });
+  }
+  const { width, height } = metadata;
+  // Trust the sniff only when libvips agrees; a mismatch means a mangled file.
+  if (metadata.format !== format || width === undefined || height === undefined || width < 1 || height < 1) {
+    throw new InputError(DAMAGED, { logMessage: `image: sniffed ${format}, sharp says ${metadata.format}` });
+  }
+  return {
+    storedWidth: width,
+    storedHeight: height,
+    orientation: metadata.orientation ?? 1,
+    hasAlpha: metadata.hasAlpha,
+    frames: metadata.pages ?? 1,
+    verifyPixels: () => decodeOnce(bytes, format),
+  };
+}
+
+/**
+ * A header can be fine while the pixels after it are cut off; fal's decoder
+ * would then refuse the file after we had already reserved quota. Decoding is
+ * bounded by MAX_INPUT_PIXELS, and 'error' (not the default 'warning') keeps
+ * the many camera JPEGs that carry harmless libjpeg warnings.
+ */
+async function decodeOnce(bytes: Buffer, format: ImageFormat): Promise<void> {
+  try {
+    await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).stats();
+  } catch (error) {
+    throw new InputError(DAMAGED, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
+  }
+}
+
+function probeBmp(bytes: Buffer): Probe {
+  const header = parseBmpHeader(bytes);
+  if (header === undefined) throw new InputError(DAMAGED, { logMessage: 'image: malformed BMP header' });
+  const { requiredBytes } = header;
+  return {
+    storedWidth: header.width,
+    storedHeight: header.height,
+    orientation: 1,
+    hasAlpha: header.hasAlpha,
+    frames: 1,
+    verifyPixels: () => {
+      if (requiredBytes !== undefined && bytes.length < requiredBytes) {
+        return Promise.reject(
+          new InputError(DAMAGED, { logMessage: `image: BMP has ${bytes.length} of ${requiredBytes} bytes` }),
+        );
+      }
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../src/app.js';
+import { parseConfig, secretsOf, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { QuotaService } from '../../src/quota/quotaService.js';
+import { startFakeDiscord, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
+import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
+
+/** Recognisable fake secrets: tests prove they never show up in logs or messages. */
+export const FAKE_DISCORD_TOKEN = 'fake-discord-token.SECRET-9f8e7d6c5b4a';
+export const FAKE_FAL_KEY = 'fake-fal-key-id:SECRET-0a1b2c3d4e5f';
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  falScript?: FalScript;
+  databaseUrl?: string;
+  quota?: QuotaService;
+  /** Where log lines go besides the in-memory list (the demo prints nothing of them). */
+  logLevel?: string;
+}
+
+export interface Harness {
+  readonly discord: FakeDiscord;
+  readonly fal: FakeFal;
+  readonly config: Config;
+  /** Every JSON log line the bot wrote. */
+  readonly logLines: string[];
+  app: App;
+  /** Stops the bot (jobs stay in the store) and starts a new one on the same database. */
+  restart(): Promise<App>;
+  close(): Promise<void>;
+}
+
+export interface AnimateOptions {
+  image: Buffer;
+  imageName?: string;
+  imageContentType?: string;
+  declaredSize?: number;
+  prompt?: string;
+  extra?: SlashOptionInput[];
+  attachmentSizeLimit?: number;
+  userId?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const discord = await startFakeDiscord();
+  const fal = await startFakeFal(options.falScript ? { defaultScript: options.falScript } : {});
+  const directory = mkdtempSync(join(tmpdir(), 'animate-test-'));
+  const config = parseConfig({
+    DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    FAL_KEY: FAKE_FAL_KEY,
+    DATABASE_URL: options.databaseUrl ?? join(directory, 'animate.sqlite'),
+    DISCORD_API_BASE_URL: discord.apiBaseUrl,
+    DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
+    FAL_BASE_URL: fal.baseUrl,
+    ATTACHMENT_HOSTS: discord.attachmentHost,
+    POLL_INTERVAL_MS: '25',
+    PROGRESS_EDIT_INTERVAL_MS: '150',
+    LOG_LEVEL: options.logLevel ?? 'debug',
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination });
+
+  const boot = async () => {
+    const app = await createApp({ config, logger, ...(options.quota ? { quota: options.quota } : {}) });
+    await app.start();
+    return app;
+  };
+
+  const harness: Harness = {
+    discord,
+    fal,
+    config,
+    logLines,
+    app: await boot(),
+    async restart() {
+      await harness.app.stop();
+      harness.app = await boot();
+      return harness.app;
+    },
+    async close() {
+      await harness.app.stop().catch(() => undefined);
+      await discord.close();
+      await fal.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Plays a member running `/animate image:<file> prompt:<text> …`. */
+export function animate(harness: Harness, options: AnimateOptions): Promise<InteractionHandle> {
+  return harness.discord.sendCommand({
+    name: 'animate',
+    ...(options.userId ? { userId: options.userId } : {}),
+    ...(options.attachmentSizeLimit ? { attachmentSizeLimit: options.attachmentSizeLimit } : {}),
+    options: [
+      {
+        name: 'image',
+        type: 11,
+        attachment: {
+          filename: options.imageName ?? 'picture.png',
+          bytes: options.image,
+          contentType: options.imageContentType ?? 'image/png',
+          ...(options.declaredSize !== undefined ? { declaredSize: options.declaredSize } : {}),
+        },
+      },
+      { name: 'prompt', type: 3, value: options.prompt ?? 'the cat slowly turns its head and blinks' },
+      ...(options.extra ?? []),
+    ],
+  });
+}
+
+/** The last word on a job: an edit (or reply) that shows ✅ or ❌. */
+export function finalMessage(handle: InteractionHandle, timeoutMs = 15_000): Promise<InteractionEvent> {
+  return handle.waitForEvent((event) => {
+    const content: unknown = event.kind === 'callback' ? event.body?.data?.content : event.body?.content;
+    return typeof content === 'string' && /✅|❌/.test(content);
+  }, timeoutMs);
+}
+
+export function contentOf(event: InteractionEvent): string {
+  const content: unknown = event.kind === 'callback' ? event.body?.data?.content : event.body?.content;
+  return typeof content === 'string' ? content : '';
+}

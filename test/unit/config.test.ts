@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseDeployConfig } from '../../src/config/config.js';
+
+const valid = {
+  DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
+  DISCORD_APPLICATION_ID: '123456789012345678',
+  FAL_KEY: 'key-id:key-secret',
+};
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills every default from the three required settings', () => {
+    const config = parseConfig(valid);
+    expect(config.databaseUrl).toBe('./data/animate.sqlite');
+    expect(config.discord.apiBaseUrl).toBe('https://discord.com/api');
+    expect(config.fal.baseUrl).toBeUndefined();
+    expect(config.attachmentHosts).toEqual(['cdn.discordapp.com', 'media.discordapp.net']);
+    expect(config.pollIntervalMs).toBe(3000);
+    expect(config.defaults).toEqual({ resolution: '1080p', duration: '5' });
+    expect(config.priceCentsPerSecond).toEqual({ '480p': 5, '720p': 10, '1080p': 15 });
+  });
+
+  it('names every missing required setting on its own line', () => {
+    const problems = problemsOf({});
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/DISCORD_TOKEN/);
+    expect(problems.join('\n')).toMatch(/DISCORD_APPLICATION_ID/);
+    expect(problems.join('\n')).toMatch(/FAL_KEY/);
+  });
+
+  it('treats blank values as unset', () => {
+    const config = parseConfig({ ...valid, FAL_BASE_URL: '  ', LOG_LEVEL: '' });
+    expect(config.fal.baseUrl).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('rejects malformed values with a readable reason', () => {
+    const problems = problemsOf({
+      ...valid,
+      DISCORD_APPLICATION_ID: 'my-app',
+      FAL_BASE_URL: 'ftp://x',
+      POLL_INTERVAL_MS: '-5',
+      DEFAULT_RESOLUTION: '4k',
+      ATTACHMENT_HOSTS: 'good.host, bad host',
+    });
+    expect(problems.some((p) => p.startsWith('DISCORD_APPLICATION_ID') && p.includes('snowflake'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('FAL_BASE_URL'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('POLL_INTERVAL_MS'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DEFAULT_RESOLUTION'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('ATTACHMENT_HOSTS'))).toBe(true);
+  });
+
+  it('points at .env.example in the error text', () => {
+    expect(() => parseConfig({})).toThrow(/\.env\.example/);
+  });
+
+  it('parses host lists, base URLs and the price table', () => {
+    const config = parseConfig({
+      ...valid,
+      ATTACHMENT_HOSTS: 'CDN.example.com, 127.0.0.1:4000',
+      FAL_BASE_URL: 'http://127.0.0.1:8787/',
+      PRICE_CENTS_PER_SECOND: '{"480p":4,"720p":8,"1080p":12}',
+      JOB_MAX_WAIT_SECONDS: '60',
+    });
+    expect(config.attachmentHosts).toEqual(['cdn.example.com', '127.0.0.1:4000']);
+    expect(config.fal.baseUrl).toBe('http://127.0.0.1:8787');
+    expect(config.priceCentsPerSecond['1080p']).toBe(12);
+    expect(config.jobMaxWaitMs).toBe(60_000);
+  });
+
+  it('rejects a price table that is not JSON', () => {
+    expect(problemsOf({ ...valid, PRICE_CENTS_PER_SECOND: '15 cents' }).join()).toMatch(/PRICE_CENTS_PER_SECOND/);
+  });
+});
+
+describe('parseDeployConfig', () => {
+  it('needs only the Discord settings', () => {
+    const { FAL_KEY: _unused, ...discordOnly } = valid;
+    expect(parseDeployConfig(discordOnly).applicationId).toBe(valid.DISCORD_APPLICATION_ID);
+  });
+});

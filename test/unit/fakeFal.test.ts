@@ -1,0 +1,266 @@
+// Proves the fake fal against the real @fal-ai/client, so tests built on the fake test real wire behaviour.
+import { readFile } from 'node:fs/promises';
+import { ApiError, ValidationError, createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { falInfraError, falValidationError, startFakeFal, type FakeFal } from '../fakes/fakeFal.js';
+
+const ENDPOINT = 'fal-ai/wan-25-preview/image-to-video';
+const FAL_HOSTS = /^https:\/\/(queue\.fal\.run|fal\.run|rest\.fal\.ai|rest\.alpha\.fal\.ai|v3\.fal\.media)/;
+const INPUT = { prompt: 'the cat waves', image_url: 'https://v3.fal.media/files/uploads/abc/cat.png' };
+
+const fixture = await readFile(new URL('../fixtures/sample.mp4', import.meta.url));
+
+let fake: FakeFal;
+let fal: FalClient;
+
+function toFake(url: string): string {
+  return url.replace(FAL_HOSTS, fake.baseUrl);
+}
+
+beforeEach(async () => {
+  fake = await startFakeFal();
+  fal = createFalClient({
+    credentials: 'test-key:secret',
+    // Queue and initiate calls go through the middleware; the storage PUT only through `fetch` (PROTOCOLS §2).
+    requestMiddleware: async (request) => ({ ...request, url: toFake(request.url) }),
+    fetch: (input, init) => fetch(typeof input === 'string' ? toFake(input) : input, init),
+  });
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+async function statusOnce(requestId: string): Promise<QueueStatus> {
+  return fal.queue.status(ENDPOINT, { requestId, logs: true });
+}
+
+describe('fake fal with the real client', () => {
+  it('stores an upload and hands back a v3.fal.media URL', async () => {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const url = await fal.storage.upload(new Blob([bytes], { type: 'image/png' }));
+
+    expect(url).toMatch(/^https:\/\/v3\.fal\.media\/files\/uploads\/\w+\/\d+\.png$/);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]).toMatchObject({ fileUrl: url, contentType: 'image/png' });
+    expect(fake.uploads[0]?.bytes.equals(Buffer.from(bytes))).toBe(true);
+
+    const [initiate] = fake.callsTo('initiate');
+    expect(initiate?.headers.authorization).toBe('Key test-key:secret');
+    expect(initiate?.query).toEqual({ storage_type: 'fal-cdn-v3' });
+    const [put] = fake.callsTo('upload');
+    expect(put?.headers.authorization).toBeUndefined();
+    expect(put?.headers['content-type']).toBe('image/png');
+
+    const served = await fetch(toFake(url));
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('walks a job from the queue to the result and serves the video', async () => {
+    const submitted = await fal.queue.submit(ENDPOINT, { input: { ...INPUT, seed: 7 } });
+    expect(submitted.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(submitted.status_url).toBe(
+      `https://queue.fal.run/fal-ai/wan-25-preview/requests/${submitted.request_id}/status`,
+    );
+    expect(fake.submits[0]?.input).toEqual({ ...INPUT, seed: 7 });
+    expect(fake.submits[0]?.headers['x-fal-queue-priority']).toBe('normal');
+    expect(fake.statusOf(submitted.request_id)).toBe('IN_QUEUE');
+
+    const seen: string[] = [];
+    for (;;) {
+      const status = await statusOnce(submitted.request_id);
+      if (status.status === 'IN_QUEUE') seen.push(`queue ${status.queue_position}`);
+      else if (status.status === 'IN_PROGRESS') seen.push(`running ${status.logs.map((log) => log.message).join('|')}`);
+      else {
+        seen.push(`completed ${status.logs.length} logs`);
+        expect(status.metrics?.inference_time).toBeTypeOf('number');
+        break;
+      }
+    }
+    expect(seen).toEqual([
+      'queue 2',
+      'queue 1',
+      'queue 0',
+      'running Loading model',
+      'running Loading model|Generating frames',
+      'running Loading model|Generating frames|Encoding video',
+      'completed 3 logs',
+    ]);
+    expect(fake.callsTo('status').map((call) => call.status)).toEqual([202, 202, 202, 202, 202, 202, 200]);
+
+    const result = await fal.queue.result(ENDPOINT, { requestId: submitted.request_id });
+    expect(result.requestId).toBe(submitted.request_id);
+    expect(result.data.seed).toBe(7);
+    expect(result.data.actual_prompt).toBe(INPUT.prompt);
+    expect(result.data.video).toMatchObject({ content_type: 'video/mp4', file_size: fixture.length });
+    expect(result.data.video.url).toMatch(/^https:\/\/v3\.fal\.media\/files\/\w+\/output\.mp4$/);
+
+    const video = await fetch(toFake(result.data.video.url));
+    expect(video.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await video.arrayBuffer()).equals(fixture)).toBe(true);
+    expect(fake.callsTo('cdn')).toHaveLength(1);
+  });
+
+  it('answers logs: null when logs are not asked for', async () => {
+    fake.scriptNext({ queuePositions: [], runningLogs: ['one'] });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const status = await fal.queue.status(ENDPOINT, { requestId, logs: false });
+    expect(status).toMatchObject({ status: 'IN_PROGRESS', logs: null });
+    expect(fake.callsTo('status')[0]?.query).toEqual({ logs: '0' });
+  });
+
+  it('streams status events until COMPLETED', async () => {
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const updates: string[] = [];
+    const done = await fal.queue.subscribeToStatus(ENDPOINT, {
+      requestId,
+      mode: 'streaming',
+      logs: true,
+      onQueueUpdate: (update) => updates.push(update.status),
+    });
+    expect(done.status).toBe('COMPLETED');
+    expect(updates).toEqual(['IN_QUEUE', 'IN_QUEUE', 'IN_QUEUE', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'COMPLETED']);
+    expect(fake.callsTo('status')).toHaveLength(1);
+    expect(fake.callsTo('status')[0]?.path).toMatch(/\/status\/stream$/);
+  });
+
+  it('holds a hanging job IN_PROGRESS until released', async () => {
+    fake.scriptNext({ queuePositions: [], runningLogs: ['working'], hang: true });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    for (let i = 0; i < 4; i++) expect((await statusOnce(requestId)).status).toBe('IN_PROGRESS');
+    fake.release(requestId);
+    expect((await statusOnce(requestId)).status).toBe('COMPLETED');
+  });
+
+  it('keeps the status stream open while a job hangs, and ends it after release', async () => {
+    fake.scriptNext({ queuePositions: [1], runningLogs: ['working'], hang: true });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const logs: string[] = [];
+    const done = fal.queue.subscribeToStatus(ENDPOINT, {
+      requestId,
+      mode: 'streaming',
+      logs: true,
+      onQueueUpdate: (update) => {
+        if ('logs' in update) logs.splice(0, logs.length, ...update.logs.map((log) => log.message));
+      },
+    });
+    await fake.waitFor(() => fake.statusOf(requestId) === 'IN_PROGRESS');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.statusOf(requestId)).toBe('IN_PROGRESS');
+    fake.release(requestId);
+    expect((await done).status).toBe('COMPLETED');
+    // The stream sends each log line once; the client accumulates them.
+    expect(logs).toEqual(['working']);
+  });
+
+  it("surfaces the model's 422 as the client's ValidationError", async () => {
+    fake.scriptNext({
+      queuePositions: [],
+      runningLogs: [],
+      resultError: falValidationError('content_policy_violation'),
+    });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    expect((await statusOnce(requestId)).status).toBe('COMPLETED');
+
+    const error = await fal.queue.result(ENDPOINT, { requestId }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    const validation = error as ValidationError;
+    expect(validation.status).toBe(422);
+    expect(validation.requestId).toBe(requestId);
+    expect(validation.body.detail[0]?.type).toBe('content_policy_violation');
+    // fal's 422 bodies carry `detail`, not `message`, so the message is only the status text (PROTOCOLS §2).
+    expect(validation.message).toBe('Unprocessable Entity');
+  });
+
+  it('queues nothing when the submit fails with a 500', async () => {
+    fake.scriptNext({ submitError: falInfraError(500, 'internal_server_error') });
+    const error = await fal.queue.submit(ENDPOINT, { input: INPUT }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError<unknown>).status).toBe(500);
+    expect(fake.callsTo('submit')).toHaveLength(1); // 500 is not in the submit's retry list
+    expect(fake.submits).toHaveLength(0);
+  });
+
+  it('queues the job even though the submit answered an error (lost response)', async () => {
+    fake.scriptNext({ submitAcceptThenFail: { status: 500, body: { detail: 'lost' } } });
+    await expect(fal.queue.submit(ENDPOINT, { input: INPUT })).rejects.toBeInstanceOf(ApiError);
+    expect(fake.submits).toHaveLength(1);
+    expect(fake.statusOf(fake.submits[0]?.requestId ?? '')).toBe('IN_QUEUE');
+  });
+
+  it('cancels a queued job and refuses to cancel a running one', async () => {
+    const { request_id: queued } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await fal.queue.cancel(ENDPOINT, { requestId: queued });
+    expect(fake.statusOf(queued)).toBe('CANCELLED');
+    expect(fake.callsTo('cancel')[0]?.status).toBe(202);
+    expect((await statusOnce(queued)).status).toBe('COMPLETED');
+    await expect(fal.queue.result(ENDPOINT, { requestId: queued })).rejects.toMatchObject({ status: 499 });
+
+    fake.scriptNext({ queuePositions: [] });
+    const { request_id: running } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await statusOnce(running);
+    await expect(fal.queue.cancel(ENDPOINT, { requestId: running })).rejects.toMatchObject({
+      status: 400,
+      body: { status: 'ALREADY_COMPLETED' },
+    });
+    expect(fake.statusOf(running)).toBe('IN_PROGRESS');
+  });
+});
+
+describe('fake fal on the wire', () => {
+  it('rejects queue calls without a key', async () => {
+    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/image-to-video`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(INPUT),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ detail: 'Unauthorized' });
+    expect(fake.submits).toHaveLength(0);
+  });
+
+  it('answers scripted status errors before progressing', async () => {
+    fake.scriptNext({ statusErrors: [falInfraError(503, 'runner_scheduling_failure')] });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const statusUrl = `${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status?logs=1`;
+    const headers = { authorization: 'Key test-key:secret' };
+
+    const failed = await fetch(statusUrl, { headers });
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('x-fal-error-type')).toBe('runner_scheduling_failure');
+    expect(failed.headers.get('x-fal-retryable')).toBe('true');
+    expect(await failed.json()).toMatchObject({ error_type: 'runner_scheduling_failure' });
+
+    const next = await fetch(statusUrl, { headers });
+    expect(next.status).toBe(202);
+    expect(await next.json()).toMatchObject({ status: 'IN_QUEUE', queue_position: 2, request_id: requestId });
+  });
+
+  it('answers the scripted CDN error for the output video', async () => {
+    fake.scriptNext({ queuePositions: [], runningLogs: [], outputError: { status: 403, body: { detail: 'gone' } } });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await statusOnce(requestId);
+    const { data } = await fal.queue.result(ENDPOINT, { requestId });
+    expect((await fetch(toFake(data.video.url))).status).toBe(403);
+  });
+
+  it('closes while a status stream is still open', async () => {
+    fake.scriptNext({ hang: true });
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status/stream`, {
+      headers: { authorization: 'Key test-key:secret' },
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    await fake.waitFor(() => fake.statusOf(requestId) === 'IN_PROGRESS');
+    const reading = response.text().catch((error: unknown) => error);
+    await fake.close();
+    await reading; // the stream ends (with an error) instead of hanging the test
+  });
+
+  it('waits for a probe to hold', async () => {
+    const submit = fal.queue.submit(ENDPOINT, { input: INPUT });
+    const accepted = await fake.waitFor(() => fake.submits[0]);
+    expect(accepted.requestId).toBe((await submit).request_id);
+    await expect(fake.waitFor(() => false, 30)).rejects.toThrow(/timed out/);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { cleanMemberText, formatDuration, renderDelivered, renderProgress } from '../../src/discord/format.js';
+import type { JobRow } from '../../src/store/schema.js';
+
+function job(overrides: Partial<JobRow> = {}): JobRow {
+  return {
+    id: 'job-1',
+    state: 'running',
+    guild_id: '1',
+    channel_id: '2',
+    user_id: '3',
+    application_id: '4',
+    interaction_id: '5',
+    interaction_token: 'tok',
+    interaction_expires_at: 0,
+    attachment_size_limit: 10 * 1024 * 1024,
+    app_permissions: null,
+    prompt: 'a cat waves',
+    negative_prompt: null,
+    resolution: '1080p',
+    duration_seconds: 5,
+    seed: null,
+    prompt_expansion: 1,
+    image_source_url: 'x',
+    audio_source_url: null,
+    image_url: null,
+    audio_url: null,
+    cost_cents: 75,
+    request_id: 'req',
+    queue_position: null,
+    last_log: null,
+    video_url: null,
+    video_bytes: null,
+    result_seed: null,
+    actual_prompt: null,
+    error_code: null,
+    error_message: null,
+    created_at: 0,
+    updated_at: 0,
+    submitted_at: null,
+    started_at: null,
+    finished_at: null,
+    ...overrides,
+  };
+}
+
+describe('cleanMemberText', () => {
+  it('neutralises mentions so nobody is pinged', () => {
+    const text = cleanMemberText('hi @everyone and <@123> and <@&456>', 200);
+    expect(text).not.toContain('@everyone');
+    expect(text).toContain('@\u200Beveryone');
+    expect(text).not.toMatch(/<@&?\d+>/);
+  });
+
+  it('escapes Markdown and drops control, zero-width and bidi characters', () => {
+    const text = cleanMemberText('**bold** `code`\u0007\u200B\u202Eevil\n# heading', 200);
+    expect(text).toContain('\\*\\*bold\\*\\*');
+    for (const invisible of ['\u0007', '\u200B', '\u202E', '\n']) expect(text).not.toContain(invisible);
+  });
+
+  it('truncates with an ellipsis', () => {
+    expect(cleanMemberText('x'.repeat(50), 10)).toHaveLength(10);
+    expect(cleanMemberText('x'.repeat(50), 10).endsWith('…')).toBe(true);
+  });
+});
+
+describe('progress lines', () => {
+  it('shows the place in line, the elapsed time and an estimate', () => {
+    const text = renderProgress(job(), { phase: 'queued', queuePosition: 3, elapsedMs: 42_000, etaMs: 180_000, lastLog: null });
+    expect(text).toContain('position 3');
+    expect(text).toContain('0:42 elapsed');
+    expect(text).toContain('about 3 min left');
+  });
+
+  it('shows the latest model log while running', () => {
+    const text = renderProgress(job(), { phase: 'running', queuePosition: null, elapsedMs: 65_000, etaMs: null, lastLog: 'Generating frames' });
+    expect(text).toContain('1:05 elapsed');
+    expect(text).toContain('Generating frames');
+  });
+
+  it('formats durations as m:ss', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(61_999)).toBe('1:01');
+  });
+});
+
+describe('delivery message', () => {
+  it('shows the rewritten prompt only when expansion changed it', () => {
+    const same = renderDelivered(job({ actual_prompt: 'a cat waves', result_seed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
+    expect(same).not.toContain('Prompt used');
+    const changed = renderDelivered(job({ actual_prompt: 'A fluffy cat waves slowly', result_seed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
+    expect(changed).toContain('Prompt used');
+    expect(changed).toContain('Seed 7 · 1080p · 5 s');
+  });
+});
