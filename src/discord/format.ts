@@ -1,4 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
+import { formatUsd } from '../quota/cost.js';
+import type { Reservation } from '../quota/quotaService.js';
 import type { JobRow } from '../store/schema.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
 
@@ -41,7 +43,7 @@ export function renderProgress(job: JobRow, view: ProgressView): string {
   let status: string;
   switch (view.phase) {
     case 'preparing':
-      status = '🖼️ Checking your picture…';
+      status = `🖼️ Checking your picture…${view.reservation ? `\n${renderCost(view.reservation)}` : ''}`;
       break;
     case 'submitted':
       status = `📨 Sent to the model · ${elapsed}`;
@@ -62,6 +64,15 @@ export function renderProgress(job: JobRow, view: ProgressView): string {
       break;
   }
   return `${header(job)}\n${status}`;
+}
+
+/** "uses $0.75 — $11.65 left this month" */
+export function renderCost(reservation: Reservation): string {
+  const left =
+    reservation.remainingCents === null
+      ? ''
+      : ` — ${formatUsd(reservation.remainingCents)} left${reservation.periodLabel ? ` ${reservation.periodLabel}` : ''}`;
+  return `-# uses ${formatUsd(reservation.costCents)}${left}`;
 }
 
 export function renderDelivered(job: JobRow, delivery: Delivery): string {

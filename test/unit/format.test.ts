@@ -84,6 +84,20 @@ describe('progress lines', () => {
   });
 });
 
+describe('cost line', () => {
+  it('says what the job uses and what is left this period', () => {
+    const text = renderProgress(job(), {
+      phase: 'preparing',
+      queuePosition: null,
+      elapsedMs: 0,
+      etaMs: null,
+      lastLog: null,
+      reservation: { costCents: 75, remainingCents: 1165, periodLabel: 'this month' },
+    });
+    expect(text).toContain('uses $0.75 — $11.65 left this month');
+  });
+});
+
 describe('delivery message', () => {
   it('shows the rewritten prompt only when expansion changed it', () => {
     const same = renderDelivered(job({ actual_prompt: 'a cat waves', result_seed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
