@@ -1,7 +1,9 @@
 import { SlashCommandBuilder, type Attachment, type ChatInputCommandInteraction } from 'discord.js';
 import type { Config, DurationSeconds, Resolution } from '../src/config/config.js';
+import { stripInvisible } from '../src/discord/format.js';
 import { InputError } from '../src/errors.js';
 import type { AnimateRequest, AttachmentRef, ReplyTarget } from '../src/jobs/types.js';
+import { formatMegabytes } from '../src/media/format.js';
 import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from '../src/media/limits.js';
 import type { Command } from './command.js';
 
@@ -54,7 +56,10 @@ export function parseAnimateOptions(interaction: ChatInputCommandInteraction, de
   const prompt = interaction.options.getString('prompt', true).trim();
   const negativePrompt = interaction.options.getString('negative_prompt')?.trim() || undefined;
 
-  if (prompt.length === 0) throw new InputError('The prompt is empty. Describe what should happen in the video.');
+  // Zero-width and bidi characters alone would send the model an empty prompt.
+  if (stripInvisible(prompt).trim().length === 0) {
+    throw new InputError('The prompt is empty. Describe what should happen in the video.');
+  }
   if (prompt.length > PROMPT_MAX_LENGTH) {
     throw new InputError(`The prompt is ${prompt.length} characters; the limit is ${PROMPT_MAX_LENGTH}.`);
   }
@@ -64,11 +69,12 @@ export function parseAnimateOptions(interaction: ChatInputCommandInteraction, de
   if (image.contentType && !image.contentType.startsWith('image/')) {
     throw new InputError('The `image` attachment is not a picture. Please attach a JPEG, PNG, BMP or WEBP.');
   }
+  // Worded and rounded as checkImage / checkAudio word them, so one file gets one answer.
   if (image.size > IMAGE_MAX_BYTES) {
-    throw new InputError(`The picture is ${(image.size / 1e6).toFixed(1)} MB; the limit is 10 MB.`);
+    throw new InputError(`The image is ${formatMegabytes(image.size)}; the limit is ${formatMegabytes(IMAGE_MAX_BYTES)}.`);
   }
   if (audio && audio.size > AUDIO_MAX_BYTES) {
-    throw new InputError(`The audio is ${(audio.size / 1e6).toFixed(1)} MB; the limit is 15 MB.`);
+    throw new InputError(`The audio file is ${formatMegabytes(audio.size)}; the limit is ${formatMegabytes(AUDIO_MAX_BYTES)}.`);
   }
   const seed = interaction.options.getInteger('seed');
   return {

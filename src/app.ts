@@ -16,6 +16,8 @@ export interface AppOptions {
   now?: Clock;
   quota?: QuotaService;
   store?: OpenStoreOptions;
+  /** Backoff between attempts at a job's final Discord edit (tests shorten it). */
+  finalEditRetryDelayMs?: number;
 }
 
 export interface App {
@@ -42,7 +44,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const client = createDiscordClient(config.discord);
   const fal = createFalGateway({ key: config.fal.key, baseUrl: config.fal.baseUrl, logger: logger.child({ part: 'fal' }) });
   const jobRepository = new JobRepository(store.db, now);
-  const messenger = new JobMessenger({ rest: client.rest, logger, editIntervalMs: config.progressEditIntervalMs, now });
+  const messenger = new JobMessenger({
+    rest: client.rest,
+    logger,
+    editIntervalMs: config.progressEditIntervalMs,
+    now,
+    ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
+  });
   const jobs = new JobService({
     config,
     jobs: jobRepository,

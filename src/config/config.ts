@@ -9,6 +9,8 @@ const RESOLUTIONS = ['480p', '720p', '1080p'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 const DURATIONS = ['5', '10'] as const;
 export type DurationSeconds = (typeof DURATIONS)[number];
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits)');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,6 +28,37 @@ const hostList = z
       .filter((host) => host.length > 0),
   )
   .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'each host must look like host or host:port')).min(1));
+
+const snowflakeList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be a comma-separated list of Discord ids (17–20 digits each)')));
+const nonNegativeInt = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+/** Dollars as the operator writes them ("12.5"), kept as integer cents from here on. */
+const usdAsCents = (fallback: number, max: number) =>
+  z.coerce
+    .number()
+    .min(0, 'must be 0 or more (US dollars)')
+    .max(max, `must be at most ${max} (US dollars)`)
+    .default(fallback)
+    .transform((usd) => Math.round(usd * 100));
+const resolutionList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.enum(RESOLUTIONS, 'must list resolutions among 480p, 720p, 1080p')).min(1));
+const yesNo = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** Public per-second prices in US cents, by resolution (PROTOCOLS.md §1). */
 const priceTable = z
@@ -57,12 +90,27 @@ const envSchema = z.object({
   POLL_INTERVAL_MS: positiveInt(3_000),
   PROGRESS_EDIT_INTERVAL_MS: positiveInt(4_000),
   JOB_MAX_WAIT_SECONDS: positiveInt(1_200),
+  QUEUE_MAX_WAIT_SECONDS: positiveInt(600),
   DOWNLOAD_TIMEOUT_MS: positiveInt(20_000),
   VIDEO_MAX_BYTES: positiveInt(100 * 1024 * 1024),
   DEFAULT_RESOLUTION: z.enum(RESOLUTIONS).default('1080p'),
   DEFAULT_DURATION: z.enum(DURATIONS).default('5'),
   PRICE_CENTS_PER_SECOND: priceTable.default({ '480p': 5, '720p': 10, '1080p': 15 }),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  // Quotas: operator defaults for servers without their own settings, and global caps.
+  GLOBAL_DAILY_BUDGET_USD: usdAsCents(50, 1_000_000),
+  MAX_GUILD_BUDGET_USD: usdAsCents(1_000, 1_000_000),
+  DEFAULT_GUILD_BUDGET_USD: usdAsCents(10, 1_000_000),
+  DEFAULT_GUILD_BUDGET_PERIOD: z.enum(BUDGET_PERIODS, 'must be day, week or month').default('month'),
+  DEFAULT_MEMBER_CLIPS_PER_DAY: nonNegativeInt(5, 10_000),
+  DEFAULT_MEMBER_COOLDOWN_SECONDS: nonNegativeInt(0, 86_400),
+  DEFAULT_MEMBER_CONCURRENT_JOBS: nonNegativeInt(2, 1_000),
+  DEFAULT_GUILD_CONCURRENT_JOBS: nonNegativeInt(5, 1_000),
+  DEFAULT_ALLOWED_RESOLUTIONS: resolutionList.default(['480p', '720p', '1080p']),
+  DEFAULT_MAX_DURATION_SECONDS: z.enum(DURATIONS, 'must be 5 or 10').default('10'),
+  DEFAULT_AUDIO_ALLOWED: yesNo.default(true),
+  ALLOWED_GUILD_IDS: snowflakeList.default([]),
+  QUOTA_ADMIN_ROLE_IDS: snowflakeList.default([]),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -87,11 +135,39 @@ export interface Config {
   pollIntervalMs: number;
   progressEditIntervalMs: number;
   jobMaxWaitMs: number;
+  /** Cancel (and refund) a job still waiting in fal's queue after this long. */
+  queueMaxWaitMs: number;
   downloadTimeoutMs: number;
   videoMaxBytes: number;
   defaults: { resolution: Resolution; duration: DurationSeconds };
   priceCentsPerSecond: Record<Resolution, number>;
   shutdownGraceMs: number;
+  quota: QuotaConfig;
+}
+
+/** What a server gets until its moderators say otherwise. 0 means "no limit" except for the budget (0 = nothing may be spent). */
+export interface QuotaDefaults {
+  budgetCents: number;
+  budgetPeriod: BudgetPeriod;
+  memberClipsPerDay: number;
+  memberCooldownSeconds: number;
+  memberConcurrentJobs: number;
+  guildConcurrentJobs: number;
+  allowedResolutions: readonly Resolution[];
+  maxDurationSeconds: number;
+  audioAllowed: boolean;
+}
+
+export interface QuotaConfig {
+  /** Spend per UTC day across every server; 0 stops all spending (a kill switch). */
+  globalDailyBudgetCents: number;
+  /** The largest budget a moderator may set for one period. */
+  maxGuildBudgetCents: number;
+  /** Servers where /animate may spend at all; empty = every server. */
+  allowedGuildIds: readonly string[];
+  /** Roles (besides Manage Server) whose members may change quotas. */
+  adminRoleIds: readonly string[];
+  defaults: QuotaDefaults;
 }
 
 export class ConfigError extends Error {
@@ -147,11 +223,29 @@ export function parseConfig(env: Env): Config {
     pollIntervalMs: e.POLL_INTERVAL_MS,
     progressEditIntervalMs: e.PROGRESS_EDIT_INTERVAL_MS,
     jobMaxWaitMs: e.JOB_MAX_WAIT_SECONDS * 1000,
+    queueMaxWaitMs: e.QUEUE_MAX_WAIT_SECONDS * 1000,
     downloadTimeoutMs: e.DOWNLOAD_TIMEOUT_MS,
     videoMaxBytes: e.VIDEO_MAX_BYTES,
     defaults: { resolution: e.DEFAULT_RESOLUTION, duration: e.DEFAULT_DURATION },
     priceCentsPerSecond: e.PRICE_CENTS_PER_SECOND,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    quota: {
+      globalDailyBudgetCents: e.GLOBAL_DAILY_BUDGET_USD,
+      maxGuildBudgetCents: e.MAX_GUILD_BUDGET_USD,
+      allowedGuildIds: e.ALLOWED_GUILD_IDS,
+      adminRoleIds: e.QUOTA_ADMIN_ROLE_IDS,
+      defaults: {
+        budgetCents: e.DEFAULT_GUILD_BUDGET_USD,
+        budgetPeriod: e.DEFAULT_GUILD_BUDGET_PERIOD,
+        memberClipsPerDay: e.DEFAULT_MEMBER_CLIPS_PER_DAY,
+        memberCooldownSeconds: e.DEFAULT_MEMBER_COOLDOWN_SECONDS,
+        memberConcurrentJobs: e.DEFAULT_MEMBER_CONCURRENT_JOBS,
+        guildConcurrentJobs: e.DEFAULT_GUILD_CONCURRENT_JOBS,
+        allowedResolutions: [...new Set(e.DEFAULT_ALLOWED_RESOLUTIONS)],
+        maxDurationSeconds: Number(e.DEFAULT_MAX_DURATION_SECONDS),
+        audioAllowed: e.DEFAULT_AUDIO_ALLOWED,
+      },
+    },
   };
 }
 

@@ -11,13 +11,40 @@ import type { Delivery, ProgressView } from '../jobs/types.js';
  * layout (allowed_mentions is the second lock on the door).
  */
 
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/**
+ * Characters that show nothing or rearrange what is shown: controls (except the
+ * whitespace that is flattened below), format characters (zero-width, bidi
+ * embeddings, overrides and isolates, the Arabic letter mark, soft hyphens,
+ * tags), lone surrogates and the Hangul fillers that render as blanks.
+ */
+const INVISIBLE = /(?![\t\n\v\f\r])[\p{Cc}\p{Cf}\p{Cs}\u115F\u1160\u3164\uFFA0]/gu;
+/**
+ * Member text is shown right after "> " or "-# " at the start of a line, where
+ * Discord still reads a heading, list, subtext or quote marker.
+ */
+const LEADING_BLOCK_MARKER = /^(?:#{1,3}|-#|[-+]|>{1,3}) /;
+const LEADING_LIST_NUMBER = /^(\d+)\. /;
+
+/** The text without invisible characters: what a member can actually see of it. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
 
 export function cleanMemberText(text: string, maxLength: number): string {
-  const flat = text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
-  const escaped = escapeMarkdown(flat).replace(/@/g, '@\u200B');
-  return escaped.length > maxLength ? `${escaped.slice(0, maxLength - 1)}…` : escaped;
+  const flat = stripInvisible(text).replace(/\s+/g, ' ').trim();
+  const escaped = escapeMarkdown(flat)
+    // A zero-width space after every "@" ends @everyone, @here, <@id> and <@&id> as mentions.
+    .replace(/@/g, '@\u200B')
+    // …and after "://", and "[" escaped, so a prompt puts no link, masked link or
+    // link preview under the bot's name.
+    .replace(/:\/\//g, ':\u200B//')
+    .replace(/\[/g, '\\[');
+  const safe = LEADING_BLOCK_MARKER.test(escaped) ? `\\${escaped}` : escaped.replace(LEADING_LIST_NUMBER, '$1\\. ');
+  if (safe.length <= maxLength) return safe;
+  let cut = maxLength - 1;
+  // Never split a surrogate pair: half an emoji is not valid text.
+  if (/[\uD800-\uDBFF]/.test(safe.charAt(cut - 1))) cut -= 1;
+  return `${safe.slice(0, cut)}…`;
 }
 
 export function formatDuration(ms: number): string {
@@ -91,4 +118,9 @@ export function renderDelivered(job: JobRow, delivery: Delivery): string {
 
 export function renderFailed(job: JobRow, memberMessage: string): string {
   return `${header(job)}\n❌ ${memberMessage}`;
+}
+
+export function renderCancelled(job: JobRow, cancelledBy: string): string {
+  const who = cancelledBy === job.user_id ? '' : ` by <@${cancelledBy}>`;
+  return `${header(job)}\n🚫 Cancelled${who}. You were not charged.`;
 }

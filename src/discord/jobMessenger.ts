@@ -1,34 +1,55 @@
-import { DiscordAPIError, Routes, type REST, type RawFile } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits, PermissionsBitField, Routes, type REST, type RawFile } from 'discord.js';
 import type { Logger } from 'pino';
+import { sleep } from '../jobs/sleep.js';
 import type { Delivery, JobNotifier, ProgressView } from '../jobs/types.js';
 import type { JobRow } from '../store/schema.js';
-import { renderDelivered, renderFailed, renderProgress } from './format.js';
+import { cancelButtonRow } from './buttons.js';
+import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
 interface MessagePayload {
   content: string;
   embeds?: unknown[];
   files?: RawFile[];
+  components?: unknown[];
 }
 
-/** Discord error codes meaning the interaction token no longer works. */
+/** The last word on a job, plus the link-only variant to fall back on when a file cannot be sent. */
+interface FinalMessage {
+  payload: MessagePayload;
+  linkOnly?: MessagePayload;
+}
+
+/** Phases in which fal has not started the job, so the Cancel button can still work. */
+const CANCELLABLE_PHASES: ReadonlySet<ProgressView['phase']> = new Set(['preparing', 'submitted', 'queued']);
+/** Discord error codes meaning the interaction token no longer works (PROTOCOLS.md §4). */
 const EXPIRED_TOKEN_CODES = new Set([50027, 10015, 10062]);
+/** Discord refused the upload itself: too large (40005) or not allowed (50013). The link still works. */
+const UPLOAD_REFUSED_CODES = new Set([40005, 50013]);
 /** Stop using the interaction token this long before Discord's 15-minute expiry. */
 const TOKEN_SAFETY_MARGIN_MS = 60_000;
+const FINAL_EDIT_ATTEMPTS = 3;
+/** What the bot needs in a channel to post the video there with its own token. */
+const CHANNEL_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
 
 export interface JobMessengerOptions {
   rest: REST;
   logger: Logger;
   editIntervalMs: number;
   now: () => number;
+  /** Backoff between attempts at the final edit (tests shorten it). */
+  retryDelayMs?: number;
 }
 
 /**
  * Speaks to the member about a job, from stored ids only (so it works the same
  * after a restart): progress edits throttled per reply, then one final edit
- * with the video or the failure. When the interaction token has expired, the
- * final word goes to the channel with the bot token, mentioning only the
- * requester, and failing that to a DM.
+ * with the video or the outcome. The final word must arrive, so it has a
+ * ladder of fallbacks: retry the edit; send the link when Discord refuses the
+ * file; when the interaction token has expired, post in the channel with the
+ * bot token mentioning only the requester (link instead of file without Attach
+ * Files); when the channel is gone or closed to the bot, send a DM that says
+ * why it came there.
  */
 export class JobMessenger implements JobNotifier {
   private readonly editors = new Map<string, ThrottledEditor<MessagePayload>>();
@@ -37,31 +58,32 @@ export class JobMessenger implements JobNotifier {
 
   progress(job: JobRow, view: ProgressView): void {
     if (this.tokenExpired(job)) return;
-    this.editorFor(job).push({ content: renderProgress(job, view) });
+    this.editorFor(job).push({
+      content: renderProgress(job, view),
+      components: CANCELLABLE_PHASES.has(view.phase) ? [cancelButtonRow(job.id)] : [],
+    });
   }
 
   async delivered(job: JobRow, delivery: Delivery): Promise<void> {
-    const content = renderDelivered(job, delivery);
-    const payload: MessagePayload =
-      delivery.kind === 'file'
-        ? { content, files: [{ name: delivery.fileName, data: delivery.bytes, contentType: 'video/mp4' }] }
-        : {
-            content,
-            embeds: [
-              {
-                title: '▶️ Open your video',
-                url: delivery.url,
-                description:
-                  delivery.sizeBytes !== null ? `MP4 · ${(delivery.sizeBytes / 1024 / 1024).toFixed(1)} MB` : 'MP4',
-                color: 0x5865f2,
-              },
-            ],
-          };
-    await this.finish(job, payload);
+    const link: Delivery = { kind: 'link', url: delivery.url, sizeBytes: delivery.kind === 'link' ? delivery.sizeBytes : delivery.bytes.length };
+    const linkOnly = linkPayload(job, link);
+    if (delivery.kind === 'link') {
+      await this.finish(job, { payload: linkOnly });
+      return;
+    }
+    const payload: MessagePayload = {
+      content: renderDelivered(job, delivery),
+      files: [{ name: delivery.fileName, data: delivery.bytes, contentType: 'video/mp4' }],
+    };
+    await this.finish(job, { payload, linkOnly });
   }
 
   async failed(job: JobRow, memberMessage: string): Promise<void> {
-    await this.finish(job, { content: renderFailed(job, memberMessage) });
+    await this.finish(job, { payload: { content: renderFailed(job, memberMessage) } });
+  }
+
+  async cancelled(job: JobRow, cancelledBy: string): Promise<void> {
+    await this.finish(job, { payload: { content: renderCancelled(job, cancelledBy) } });
   }
 
   private editorFor(job: JobRow): ThrottledEditor<MessagePayload> {
@@ -78,14 +100,33 @@ export class JobMessenger implements JobNotifier {
     return editor;
   }
 
-  private async finish(job: JobRow, payload: MessagePayload): Promise<void> {
-    const editor = this.editorFor(job);
+  private async finish(job: JobRow, message: FinalMessage): Promise<void> {
+    const editor = this.editors.get(job.id);
     this.editors.delete(job.id);
-    await editor.finish(payload).catch(async (error: unknown) => {
-      if (!(error instanceof ExpiredToken) && !isExpiredTokenError(error)) throw error;
-      this.options.logger.info({ jobId: job.id }, 'interaction token expired; delivering in the channel');
-      await this.sendToChannelOrDm(job, payload);
-    });
+    // Stale progress must not land after (or delay) the last word.
+    await editor?.close();
+    const log = this.options.logger.child({ jobId: job.id });
+    let payload = message.payload;
+    for (let attempt = 1; attempt <= FINAL_EDIT_ATTEMPTS; attempt += 1) {
+      try {
+        await this.editOriginal(job, payload);
+        return;
+      } catch (error) {
+        if (error instanceof ExpiredToken || hasCode(error, EXPIRED_TOKEN_CODES)) {
+          log.info('interaction token expired; delivering in the channel');
+          break;
+        }
+        if (message.linkOnly && payload !== message.linkOnly && hasCode(error, UPLOAD_REFUSED_CODES)) {
+          log.info({ err: error }, 'Discord refused the upload; sending the link instead');
+          payload = message.linkOnly;
+          attempt -= 1;
+          continue;
+        }
+        log.warn({ err: error, attempt }, 'final edit failed');
+        if (attempt < FINAL_EDIT_ATTEMPTS) await sleep((this.options.retryDelayMs ?? 1_000) * attempt);
+      }
+    }
+    await this.sendToChannelOrDm(job, message);
   }
 
   private tokenExpired(job: JobRow): boolean {
@@ -100,6 +141,7 @@ export class JobMessenger implements JobNotifier {
       body: {
         content: payload.content,
         embeds: payload.embeds ?? [],
+        components: payload.components ?? [],
         allowed_mentions: { parse: [] },
         attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
       },
@@ -107,22 +149,50 @@ export class JobMessenger implements JobNotifier {
     });
   }
 
-  private async sendToChannelOrDm(job: JobRow, payload: MessagePayload): Promise<void> {
-    const body = {
-      content: `<@${job.user_id}> ${payload.content}`.slice(0, 2000),
-      embeds: payload.embeds ?? [],
-      allowed_mentions: { parse: [], users: [job.user_id] },
-      attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
-    };
-    const files = payload.files ? { files: payload.files } : {};
-    try {
-      await this.options.rest.post(Routes.channelMessages(job.channel_id), { body, ...files });
-    } catch (channelError) {
-      this.options.logger.warn({ err: channelError, jobId: job.id }, 'could not post in the channel; trying a DM');
-      const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.user_id } })) as { id: string };
-      await this.options.rest.post(Routes.channelMessages(dm.id), { body, ...files });
+  private async sendToChannelOrDm(job: JobRow, message: FinalMessage): Promise<void> {
+    const log = this.options.logger.child({ jobId: job.id });
+    const permissions = new PermissionsBitField(BigInt(job.app_permissions ?? '0'));
+    const canPost = job.app_permissions === null || permissions.has(CHANNEL_POST);
+    const canAttach = job.app_permissions === null || permissions.has(PermissionFlagsBits.AttachFiles);
+    const inChannel = canAttach || !message.linkOnly ? message.payload : message.linkOnly;
+    if (canPost) {
+      try {
+        await this.post(job.channel_id, job, inChannel, `<@${job.user_id}>`);
+        return;
+      } catch (error) {
+        log.warn({ err: error }, 'could not post in the channel; trying a DM');
+      }
     }
+    const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.user_id } })) as { id: string };
+    await this.post(dm.id, job, message.payload, `I could not reply in <#${job.channel_id}>, so here it is.`);
+    log.info('delivered the final message by DM');
   }
+
+  private async post(channelId: string, job: JobRow, payload: MessagePayload, prefix: string): Promise<void> {
+    await this.options.rest.post(Routes.channelMessages(channelId), {
+      body: {
+        content: `${prefix}\n${payload.content}`.slice(0, 2000),
+        embeds: payload.embeds ?? [],
+        allowed_mentions: { parse: [], users: [job.user_id] },
+        attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
+      },
+      ...(payload.files ? { files: payload.files } : {}),
+    });
+  }
+}
+
+function linkPayload(job: JobRow, link: Extract<Delivery, { kind: 'link' }>): MessagePayload {
+  return {
+    content: `${renderDelivered(job, link)}\n${link.url}`.slice(0, 2000),
+    embeds: [
+      {
+        title: '▶️ Open your video',
+        url: link.url,
+        description: link.sizeBytes !== null ? `MP4 · ${(link.sizeBytes / 1024 / 1024).toFixed(1)} MB` : 'MP4',
+        color: 0x5865f2,
+      },
+    ],
+  };
 }
 
 class ExpiredToken extends Error {
@@ -131,6 +201,6 @@ class ExpiredToken extends Error {
   }
 }
 
-function isExpiredTokenError(error: unknown): boolean {
-  return error instanceof DiscordAPIError && typeof error.code === 'number' && EXPIRED_TOKEN_CODES.has(error.code);
+function hasCode(error: unknown, codes: ReadonlySet<number>): boolean {
+  return error instanceof DiscordAPIError && typeof error.code === 'number' && codes.has(error.code);
 }

@@ -3,7 +3,7 @@
  * `intervalMs`, never two at a time, and drops the stale ones. Discord queues
  * edits per interaction token, so a bot that edits on every poll makes its
  * final message wait behind every stale progress edit (PROTOCOLS.md §3).
- * `finish` cancels whatever is pending and sends the last word.
+ * `close` cancels whatever is pending; `finish` then sends the last word.
  */
 export class ThrottledEditor<P> {
   private pending: P | undefined;
@@ -25,12 +25,17 @@ export class ThrottledEditor<P> {
     this.schedule();
   }
 
-  async finish(last: P): Promise<void> {
+  /** Drops whatever is pending and waits for the edit in flight; nothing is sent afterwards. */
+  async close(): Promise<void> {
     this.finished = true;
     this.pending = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
+  }
+
+  async finish(last: P): Promise<void> {
+    await this.close();
     await this.send(last);
   }
 

@@ -61,9 +61,19 @@ async function readBody(response: Response): Promise<unknown> {
 export function createFalGateway(options: FalGatewayOptions): FalGateway {
   const { baseUrl, logger } = options;
 
+  // fal's X-Fal-Retryable header on a failed call, by request id: the client's
+  // ApiError drops response headers, so the fetch wrapper keeps this one.
+  const retryableHints = new Map<string, boolean>();
+
   const guardedFetch: typeof fetch = async (input, init) => {
     const url = rewriteFalUrl(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, baseUrl);
-    if (!isSubmitRequest(url, init?.method)) return fetch(url, init);
+    if (!isSubmitRequest(url, init?.method)) {
+      const response = await fetch(url, init);
+      const hint = response.headers.get('x-fal-retryable');
+      const requestId = /\/requests\/([^/?]+)\/status/.exec(url)?.[1];
+      if (!response.ok && hint !== null && requestId) retryableHints.set(requestId, hint.trim().toLowerCase() === 'true');
+      return response;
+    }
     let response: Response;
     try {
       response = await fetch(url, init);
@@ -113,8 +123,22 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         return { requestId };
       }),
 
-    status: (requestId) =>
-      call('status', async () => queueStatusSchema.parse(await client.queue.status(MODEL_ENDPOINT, { requestId, logs: true }))),
+    status: async (requestId) => {
+      try {
+        return await call('status', async () =>
+          queueStatusSchema.parse(await client.queue.status(MODEL_ENDPOINT, { requestId, logs: true })),
+        );
+      } catch (error) {
+        // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
+        const mapped = mapFalError(error);
+        const hint = retryableHints.get(requestId);
+        retryableHints.delete(requestId);
+        const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
+        const retryable = hint ?? transient;
+        if (retryable === mapped.retryable) throw mapped;
+        throw new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+      }
+    },
 
     result: (requestId) =>
       call('result', async () => {

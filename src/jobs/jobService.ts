@@ -16,7 +16,7 @@ import { estimateRemainingMs } from './eta.js';
 import type { Clock, JobRepository } from './jobRepository.js';
 import { sleep } from './sleep.js';
 import { PRE_SUBMIT_STATES, TRACKED_STATES, isTerminal, type JobState } from './states.js';
-import type { AcceptedJob, AnimateRequest, Delivery, JobNotifier, ProgressPhase, ReplyTarget } from './types.js';
+import type { AcceptedJob, AnimateRequest, CancelOutcome, Delivery, JobNotifier, ProgressPhase, ReplyTarget } from './types.js';
 
 export interface JobServiceDeps {
   config: Pick<
@@ -25,6 +25,7 @@ export interface JobServiceDeps {
     | 'downloadTimeoutMs'
     | 'pollIntervalMs'
     | 'jobMaxWaitMs'
+    | 'queueMaxWaitMs'
     | 'videoMaxBytes'
     | 'priceCentsPerSecond'
     | 'fal'
@@ -38,6 +39,8 @@ export interface JobServiceDeps {
 }
 
 const NOT_CHARGED = 'You were not charged.';
+const OUTPUT_DOWNLOAD_ATTEMPTS = 3;
+const OUTPUT_DOWNLOAD_TIMEOUT_MS = 120_000;
 /** Status polls that may fail in a row (network, 5xx after the client's own retries) before we give up. */
 const MAX_STATUS_FAILURES = 5;
 
@@ -103,6 +106,41 @@ export class JobService {
     this.background(accepted.job.id, () => this.process(accepted));
   }
 
+  /**
+   * Cancels a job that fal has not started yet: at fal first (only a queued
+   * request can be cancelled there), then in the store, then the refund.
+   */
+  async cancel(jobId: string, actor: { userId: string; isModerator: boolean }): Promise<CancelOutcome> {
+    const job = await this.deps.jobs.find(jobId);
+    if (!job) return 'not_found';
+    if (job.user_id !== actor.userId && !actor.isModerator) return 'not_allowed';
+    if (isTerminal(job.state as JobState)) return 'already_finished';
+    if (job.state === 'running' || job.state === 'delivering') return 'already_started';
+    if (job.request_id) {
+      try {
+        await this.deps.fal.cancel(job.request_id);
+      } catch (error) {
+        this.log(job).info({ err: error }, 'fal refused to cancel; the job has started');
+        return 'already_started';
+      }
+    }
+    const cancelled = await this.deps.jobs.transition(jobId, 'cancelled', {
+      error_code: 'cancelled',
+      error_message: `Cancelled by ${actor.userId}. ${NOT_CHARGED}`,
+      finished_at: this.deps.now(),
+    });
+    if (!cancelled) {
+      const now = await this.deps.jobs.get(jobId);
+      return isTerminal(now.state as JobState) ? 'already_finished' : 'already_started';
+    }
+    this.log(cancelled).info({ by: actor.userId }, 'job cancelled');
+    await this.deps.quota.refund(cancelled);
+    await this.deps.notifier.cancelled(cancelled, actor.userId).catch((error: unknown) => {
+      this.log(cancelled).warn({ err: error }, 'could not show the cancellation');
+    });
+    return 'cancelled';
+  }
+
   /** The interaction could not be acknowledged: end the job and refund it. */
   async abandon(jobId: string, cause: unknown): Promise<void> {
     await this.fail(jobId, cause, { notify: false });
@@ -120,6 +158,11 @@ export class JobService {
     }
     const unsubmitted = await this.deps.jobs.inStates(PRE_SUBMIT_STATES);
     for (const job of unsubmitted) {
+      if (job.state === 'prepared') {
+        // The process died between "prepared" and "submitted": the submit may or may not
+        // have reached fal, and fal offers no way to look a job up without its id.
+        this.log(job).warn('job died around its submit; fal may have run it without us (check the fal dashboard)');
+      }
       await this.fail(
         job.id,
         new UnavailableError('The bot restarted before your video was started, so it was not made.'),
@@ -170,10 +213,17 @@ export class JobService {
     );
 
     if (this.stopping) throw new UnavailableError('The bot is restarting. Please try again in a minute.');
+    this.log(prepared).info('submitting to fal');
     const { requestId } = await fal.submit(inputFor(prepared));
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
-    const submitted = await this.move(prepared, 'submitted', { request_id: requestId, submitted_at: this.deps.now() });
+    const submitted = await this.deps.jobs.transition(prepared.id, 'submitted', { request_id: requestId, submitted_at: this.deps.now() });
+    if (!submitted) {
+      // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
+      await this.deps.jobs.update(prepared.id, { request_id: requestId });
+      await fal.cancel(requestId).catch((error: unknown) => this.log(prepared).warn({ err: error, requestId }, 'could not cancel a job submitted after it was cancelled'));
+      return;
+    }
     this.log(submitted).info('submitted to fal');
     await this.trackAndDeliver(submitted);
   }
@@ -196,10 +246,26 @@ export class JobService {
     let current = job;
     let failures = 0;
     while (!this.stopping) {
-      if (now() - (current.submitted_at ?? current.created_at) > config.jobMaxWaitMs) {
+      const waitedMs = now() - (current.submitted_at ?? current.created_at);
+      if (waitedMs > config.jobMaxWaitMs) {
         await fal.cancel(requestId).catch(() => undefined);
-        const minutes = Math.round(config.jobMaxWaitMs / 60_000);
-        throw new UpstreamError(`fal did not finish your video within ${minutes} minutes, so I stopped waiting.`, 'max_wait_exceeded');
+        throw new UpstreamError(
+          `fal did not finish your video within ${formatMinutes(config.jobMaxWaitMs)}, so I stopped waiting.`,
+          'max_wait_exceeded',
+        );
+      }
+      if (current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
+        // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
+        const cancelled = await fal.cancel(requestId).then(
+          () => true,
+          () => false,
+        );
+        if (cancelled) {
+          throw new UpstreamError(
+            `fal's queue was too long (over ${formatMinutes(config.queueMaxWaitMs)}), so I cancelled the job. Please try again later.`,
+            'queue_timeout',
+          );
+        }
       }
       let status;
       try {
@@ -207,7 +273,9 @@ export class JobService {
         failures = 0;
       } catch (error) {
         failures += 1;
-        const retryable = error instanceof UpstreamError && (error.retryable || error.code === 'internal_server_error');
+        // The client already retried with backoff; we add patience across polls,
+        // unless fal said (X-Fal-Retryable: false) that asking again cannot help.
+        const retryable = error instanceof UpstreamError && error.retryable;
         this.log(current).warn({ err: error, failures }, 'fal status check failed');
         if (!retryable || failures >= MAX_STATUS_FAILURES) throw error;
         await sleep(config.pollIntervalMs, this.stopController.signal);
@@ -242,7 +310,11 @@ export class JobService {
     }
     this.progress(current, 'delivering');
     const delivery = await this.prepareDelivery(current, config.videoMaxBytes);
-    await notifier.delivered(current, delivery);
+    try {
+      await notifier.delivered(current, delivery);
+    } catch (error) {
+      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', 'undeliverable', { cause: error });
+    }
     const delivered = await this.deps.jobs.transition(current.id, 'delivered', {
       finished_at: this.deps.now(),
       video_bytes: delivery.kind === 'file' ? delivery.bytes.length : current.video_bytes,
@@ -253,30 +325,34 @@ export class JobService {
     }
   }
 
-  /** The MP4 itself when it fits the interaction's upload limit, else its link. */
+  /**
+   * The MP4 itself when it fits the interaction's upload limit, else its link.
+   * The video is paid for by now: a download that keeps failing (or arrives
+   * truncated) still ends with the member getting the link, never with nothing.
+   */
   private async prepareDelivery(job: JobRow, videoMaxBytes: number): Promise<Delivery> {
     const url = job.video_url ?? '';
+    const link: Delivery = { kind: 'link', url, sizeBytes: job.video_bytes };
     const limit = job.attachment_size_limit;
-    if (job.video_bytes !== null && job.video_bytes > limit) return { kind: 'link', url, sizeBytes: job.video_bytes };
-    if (!isFalCdnUrl(url)) {
-      // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
-      return { kind: 'link', url, sizeBytes: job.video_bytes };
-    }
+    if (job.video_bytes !== null && job.video_bytes > limit) return link;
+    // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
+    if (!isFalCdnUrl(url)) return link;
     const downloadUrl = this.deps.fal.downloadUrlFor(url);
-    const allowedHosts = [new URL(downloadUrl).host];
-    try {
-      const bytes = await fetchCapped(downloadUrl, {
-        allowedHosts,
-        maxBytes: Math.min(videoMaxBytes, limit),
-        timeoutMs: 120_000,
-      });
-      return { kind: 'file', bytes, fileName: `animate-${job.id.slice(0, 8)}.mp4` };
-    } catch (error) {
-      if (error instanceof DownloadError && error.reason === 'too_large') {
-        return { kind: 'link', url, sizeBytes: job.video_bytes };
+    for (let attempt = 1; attempt <= OUTPUT_DOWNLOAD_ATTEMPTS; attempt += 1) {
+      try {
+        const bytes = await fetchCapped(downloadUrl, {
+          allowedHosts: [new URL(downloadUrl).host],
+          maxBytes: Math.min(videoMaxBytes, limit),
+          timeoutMs: OUTPUT_DOWNLOAD_TIMEOUT_MS,
+        });
+        return { kind: 'file', bytes, fileName: `animate-${job.id.slice(0, 8)}.mp4`, url };
+      } catch (error) {
+        if (error instanceof DownloadError && error.reason === 'too_large') return link;
+        this.log(job).warn({ err: error, attempt }, 'could not download the video from fal');
+        if (attempt < OUTPUT_DOWNLOAD_ATTEMPTS) await sleep(250 * 4 ** (attempt - 1), this.stopController.signal);
       }
-      throw new UpstreamError('Your video was made, but I could not download it from fal.', 'output_download', { cause: error, retryable: true });
     }
+    return link;
   }
 
   private async move(job: JobRow, to: JobState, patch: Parameters<JobRepository['transition']>[2] = {}, detail?: string): Promise<JobRow> {
@@ -345,6 +421,11 @@ class JobEndedElsewhere extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} ended elsewhere`);
   }
+}
+
+function formatMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
 }
 
 function inputFor(job: JobRow): WanInput {

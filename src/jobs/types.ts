@@ -55,7 +55,7 @@ export interface AcceptedJob {
 }
 
 export type Delivery =
-  | { kind: 'file'; bytes: Buffer; fileName: string }
+  | { kind: 'file'; bytes: Buffer; fileName: string; url: string }
   | { kind: 'link'; url: string; sizeBytes: number | null };
 
 /**
@@ -68,4 +68,7 @@ export interface JobNotifier {
   progress(job: JobRow, view: ProgressView): void;
   delivered(job: JobRow, delivery: Delivery): Promise<void>;
   failed(job: JobRow, memberMessage: string): Promise<void>;
+  cancelled(job: JobRow, cancelledBy: string): Promise<void>;
 }
+
+export type CancelOutcome = 'cancelled' | 'not_found' | 'not_allowed' | 'already_started' | 'already_finished';

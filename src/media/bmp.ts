@@ -17,6 +17,12 @@ export interface BmpHeader {
    * for run-length-encoded files whose length can only be known by decoding.
    */
   requiredBytes: number | undefined;
+  /**
+   * Where everything the header points at ends (pixels, and a V5 header's
+   * colour profile), i.e. where a well-formed file ends; undefined for
+   * run-length-encoded files.
+   */
+  fileBytes: number | undefined;
 }
 
 const FILE_HEADER_BYTES = 14;
@@ -33,6 +39,13 @@ const BI_ALPHABITFIELDS = 6;
 // Where the alpha mask sits: after the three colour masks, both in V3+ headers
 // and right after a 40-byte header with BI_ALPHABITFIELDS.
 const ALPHA_MASK_OFFSET = 66;
+// BITMAPV5HEADER: bV5CSType, bV5ProfileData (from the start of the DIB header) and bV5ProfileSize.
+const V5_HEADER_BYTES = 124;
+const V5_CS_TYPE_OFFSET = FILE_HEADER_BYTES + 56;
+const V5_PROFILE_DATA_OFFSET = FILE_HEADER_BYTES + 112;
+const V5_PROFILE_SIZE_OFFSET = FILE_HEADER_BYTES + 116;
+const PROFILE_EMBEDDED = 0x4d424544; // 'MBED'
+const PROFILE_LINKED = 0x4c494e4b; // 'LINK'
 
 /** The header's promises, or undefined when it is not a BMP we can stand behind. */
 export function parseBmpHeader(bytes: Buffer): BmpHeader | undefined {
@@ -88,5 +101,15 @@ export function parseBmpHeader(bytes: Buffer): BmpHeader | undefined {
   const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
   const requiredBytes = runLength ? undefined : pixelOffset + rowBytes * height;
 
-  return { width, height, bitsPerPixel, hasAlpha, requiredBytes };
+  let fileBytes = requiredBytes;
+  if (fileBytes !== undefined && dibHeaderBytes === V5_HEADER_BYTES) {
+    const colourSpace = bytes.readUInt32LE(V5_CS_TYPE_OFFSET);
+    if (colourSpace === PROFILE_EMBEDDED || colourSpace === PROFILE_LINKED) {
+      const profileEnd =
+        FILE_HEADER_BYTES + bytes.readUInt32LE(V5_PROFILE_DATA_OFFSET) + bytes.readUInt32LE(V5_PROFILE_SIZE_OFFSET);
+      fileBytes = Math.max(fileBytes, profileEnd);
+    }
+  }
+
+  return { width, height, bitsPerPixel, hasAlpha, requiredBytes, fileBytes };
 }

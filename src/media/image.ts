@@ -3,11 +3,13 @@ import { InputError } from '../errors.js';
 import { parseBmpHeader } from './bmp.js';
 import { formatMegabytes } from './format.js';
 import { IMAGE_MAX_BYTES, IMAGE_MAX_SIDE_PX, IMAGE_MIN_SIDE_PX, MAX_INPUT_PIXELS } from './limits.js';
+import { pictureLength } from './pictureEnd.js';
 import { looksLike, sniff } from './sniff.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 
 export interface CheckedImage {
+  /** The picture itself: bytes after its end marker (a polyglot's payload) are dropped. */
   bytes: Buffer;
   format: ImageFormat;
   mimeType: string;
@@ -67,7 +69,11 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
     });
   }
 
-  const probe = known.format === 'bmp' ? probeBmp(bytes) : await probeWithSharp(bytes, known.format);
+  // What fal gets is exactly what was probed and decoded here, and nothing more.
+  const end = pictureLength(bytes, known.format);
+  const picture = end !== undefined && end < bytes.length ? bytes.subarray(0, end) : bytes;
+
+  const probe = known.format === 'bmp' ? probeBmp(picture) : await probeWithSharp(picture, known.format);
   if (probe.frames > 1) {
     throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
   }
@@ -90,7 +96,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
 
   await probe.verifyPixels();
 
-  return { bytes, ...known, width, height, hasAlpha: probe.hasAlpha };
+  return { bytes: picture, ...known, width, height, hasAlpha: probe.hasAlpha };
 }
 
 async function probeWithSharp(bytes: Buffer, format: ImageFormat): Promise<Probe> {

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Migrations live in code (not a folder scan) so the compiled bot and the tests
@@ -63,6 +63,88 @@ const migrations: Record<string, Migration> = {
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('job_events').execute();
       await db.schema.dropTable('jobs').execute();
+    },
+  },
+  '0002_quotas': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('quota_guild_settings')
+        .addColumn('guild_id', 'varchar(24)', (c) => c.primaryKey())
+        .addColumn('budget_cents', 'integer')
+        .addColumn('budget_period', 'varchar(8)')
+        .addColumn('member_clips_per_day', 'integer')
+        .addColumn('member_cooldown_seconds', 'integer')
+        .addColumn('member_concurrent_jobs', 'integer')
+        .addColumn('guild_concurrent_jobs', 'integer')
+        .addColumn('allowed_resolutions', 'varchar(32)')
+        .addColumn('max_duration_seconds', 'integer')
+        .addColumn('audio_allowed', 'integer')
+        .addColumn('allowed_channel_ids', 'text')
+        .addColumn('allowed_role_ids', 'text')
+        .addColumn('exempt_role_ids', 'text')
+        .addColumn('mod_log_channel_id', 'varchar(24)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('quota_ledger')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('job_id', 'varchar(40)', (c) => c.notNull().references('jobs.id'))
+        .addColumn('kind', 'varchar(8)', (c) => c.notNull().check(sql`kind in ('reserve', 'commit', 'refund')`))
+        .addColumn('guild_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('amount_cents', 'integer', (c) => c.notNull().check(sql`amount_cents >= 0`))
+        .addColumn('period_key', 'varchar(24)', (c) => c.notNull())
+        .addColumn('reserved_at', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        // The database itself refuses a second reserve, commit or refund of one job.
+        .addUniqueConstraint('quota_ledger_job_kind_unique', ['job_id', 'kind'])
+        .execute();
+      await db.schema.createIndex('quota_ledger_guild_idx').on('quota_ledger').columns(['guild_id', 'reserved_at']).execute();
+      await db.schema
+        .createIndex('quota_ledger_member_idx')
+        .on('quota_ledger')
+        .columns(['guild_id', 'user_id', 'reserved_at'])
+        .execute();
+      await db.schema.createIndex('quota_ledger_reserved_at_idx').on('quota_ledger').column('reserved_at').execute();
+
+      await db.schema
+        .createTable('quota_audit')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('guild_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('actor_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('setting', 'varchar(40)', (c) => c.notNull())
+        .addColumn('old_value', 'text')
+        .addColumn('new_value', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('quota_audit_guild_idx').on('quota_audit').columns(['guild_id', 'at']).execute();
+
+      await db.schema
+        .createTable('quota_member_resets')
+        .addColumn('guild_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('reset_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('quota_member_resets_pk', ['guild_id', 'user_id'])
+        .execute();
+
+      await db.schema
+        .createTable('quota_alerts')
+        .addColumn('guild_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('period_key', 'varchar(24)', (c) => c.notNull())
+        .addColumn('threshold_percent', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('quota_alerts_pk', ['guild_id', 'period_key', 'threshold_percent'])
+        .execute();
+
+      await db.schema.createTable('quota_global').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+      await sql`insert into quota_global (id) values (1)`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['quota_global', 'quota_alerts', 'quota_member_resets', 'quota_audit', 'quota_ledger', 'quota_guild_settings']) {
+        await db.schema.dropTable(table).execute();
+      }
     },
   },
 };

@@ -54,11 +54,105 @@ export interface JobEventsTable {
   detail: string | null;
 }
 
+/**
+ * A server's own quota rules. Every rule column is nullable: null means "the
+ * operator's default" (config), so a default change reaches every server that
+ * did not choose otherwise. The row doubles as the lock that serialises the
+ * server's reservations on PostgreSQL (SELECT … FOR UPDATE).
+ */
+export interface QuotaGuildSettingsTable {
+  guild_id: string;
+  /** 0 = nothing may be spent. */
+  budget_cents: number | null;
+  /** 'day' | 'week' | 'month' */
+  budget_period: string | null;
+  /** 0 = no limit (same for the three below). */
+  member_clips_per_day: number | null;
+  member_cooldown_seconds: number | null;
+  member_concurrent_jobs: number | null;
+  guild_concurrent_jobs: number | null;
+  /** Comma-separated, e.g. '480p,720p'. */
+  allowed_resolutions: string | null;
+  max_duration_seconds: number | null;
+  /** 0/1 */
+  audio_allowed: number | null;
+  /** Comma-separated snowflakes; null or empty = every channel / everyone / nobody exempt. */
+  allowed_channel_ids: string | null;
+  allowed_role_ids: string | null;
+  exempt_role_ids: string | null;
+  mod_log_channel_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type LedgerKind = 'reserve' | 'commit' | 'refund';
+
+/**
+ * One row per money movement; UNIQUE (job_id, kind) makes a second commit or
+ * refund of a job impossible. Commit and refund rows copy the reserve's
+ * `reserved_at` and `period_key`, so "usage in a window" is one signed sum over
+ * rows whose reservation fell in it: reserves − refunds (commits only settle).
+ */
+export interface QuotaLedgerTable {
+  id: string;
+  job_id: string;
+  kind: LedgerKind;
+  guild_id: string;
+  user_id: string;
+  /** Always positive; the kind gives the sign. */
+  amount_cents: number;
+  /** The server's budget period when the job was reserved, e.g. 'month:2026-11'. */
+  period_key: string;
+  reserved_at: number;
+  at: number;
+}
+
+/** Who changed which quota setting, from what to what (values as stored; null = operator default). */
+export interface QuotaAuditTable {
+  id: string;
+  guild_id: string;
+  actor_id: string;
+  setting: string;
+  old_value: string | null;
+  new_value: string | null;
+  at: number;
+}
+
+/** `/quota reset member:` — the member's limits count only reservations after this. */
+export interface QuotaMemberResetsTable {
+  guild_id: string;
+  user_id: string;
+  reset_at: number;
+}
+
+/** Budget alerts already sent: the primary key makes each (period, threshold) fire once. */
+export interface QuotaAlertsTable {
+  guild_id: string;
+  period_key: string;
+  threshold_percent: number;
+  at: number;
+}
+
+/** One row (id 1): the lock every reservation takes before checking the global daily cap. */
+export interface QuotaGlobalTable {
+  id: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
+  quota_guild_settings: QuotaGuildSettingsTable;
+  quota_ledger: QuotaLedgerTable;
+  quota_audit: QuotaAuditTable;
+  quota_member_resets: QuotaMemberResetsTable;
+  quota_alerts: QuotaAlertsTable;
+  quota_global: QuotaGlobalTable;
 }
 
 export type JobRow = Selectable<JobsTable>;
 export type NewJobRow = Insertable<JobsTable>;
 export type JobPatch = Updateable<JobsTable>;
+
+export type GuildSettingsRow = Selectable<QuotaGuildSettingsTable>;
+export type LedgerRow = Selectable<QuotaLedgerTable>;
+export type AuditRow = Selectable<QuotaAuditTable>;

@@ -25,9 +25,10 @@ import {
   userObject,
   type FakeAttachment,
 } from './fakeDiscordPayloads.js';
-import { FakeDiscordRest, type HostedFile, type InteractionState } from './fakeDiscordRest.js';
+import { FakeDiscordRest, type CdnBehaviour, type HostedFile, type InteractionState } from './fakeDiscordRest.js';
 
 export type { UploadedFile } from './fakeDiscordHttp.js';
+export type { CdnBehaviour } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
 
 export interface RecordedDiscordCall {
@@ -67,6 +68,10 @@ export interface AttachmentInput {
   declaredSize?: number;
   width?: number;
   height?: number;
+  /** The `url` (and `proxy_url`) Discord will claim, e.g. one on another host; the bytes stay on the fake CDN. */
+  url?: string;
+  /** How the fake CDN serves the bytes: a redirect, a slow drip, an endless body… */
+  cdn?: CdnBehaviour;
 }
 
 export interface SlashOptionInput {
@@ -134,6 +139,12 @@ export interface FakeDiscord {
   /** Fills in every field discord.js needs, then applies `d` on top (set a field to undefined to drop it, e.g. `member` for a DM). */
   sendRawInteraction(d: Record<string, unknown>): Promise<InteractionHandle>;
   interaction(token: string): InteractionHandle | undefined;
+  /** A member clicks a button on the original response of `on` (type 3 interaction, full message attached). */
+  clickButton(
+    on: InteractionHandle,
+    customId: string,
+    input?: Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'>,
+  ): Promise<InteractionHandle>;
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Answers the next `times` matching requests (method + substring of the decoded path) with this response instead. */
   failNext(
@@ -255,8 +266,12 @@ class FakeDiscordServer implements FakeDiscord {
   hostAttachment(a: AttachmentInput & { channelId?: string }): FakeAttachment {
     const id = snowflake();
     const channelId = a.channelId ?? this.channelId;
-    const url = attachmentUrl(this.cdnBaseUrl, channelId, id, a.filename);
-    this.cdnFiles.set(`${channelId}/${id}/${a.filename}`, { bytes: a.bytes, contentType: a.contentType });
+    const url = a.url ?? attachmentUrl(this.cdnBaseUrl, channelId, id, a.filename);
+    this.cdnFiles.set(`${channelId}/${id}/${a.filename}`, {
+      bytes: a.bytes,
+      contentType: a.contentType,
+      ...(a.cdn ? { behaviour: a.cdn } : {}),
+    });
     return {
       id,
       filename: a.filename,
@@ -311,6 +326,22 @@ class FakeDiscordServer implements FakeDiscord {
       type: InteractionType.ApplicationCommand,
       data,
       ...this.invoker(input, channelId, guildId),
+    });
+  }
+
+  clickButton(
+    on: InteractionHandle,
+    customId: string,
+    input: Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'> = {},
+  ): Promise<InteractionHandle> {
+    const message = on.originalMessage() as { channel_id?: string } | undefined;
+    if (!message) throw new Error('fake Discord: clickButton needs an original response with components');
+    const channelId = message.channel_id ?? this.channelId;
+    return this.sendRawInteraction({
+      type: InteractionType.MessageComponent,
+      data: { custom_id: customId, component_type: 2 },
+      message,
+      ...this.invoker(input, channelId, this.guildId),
     });
   }
 

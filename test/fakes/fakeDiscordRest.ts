@@ -34,7 +34,22 @@ export interface InteractionState {
 export interface HostedFile {
   bytes: Buffer;
   contentType: string | undefined;
+  behaviour?: CdnBehaviour;
 }
+
+/** How the fake CDN serves one file, to play a broken or hostile host. Default: the bytes at once, with Content-Length. */
+export interface CdnBehaviour {
+  /** Answer `302 Location: <redirectTo>` instead of the bytes. */
+  redirectTo?: string;
+  /** Send the bytes `chunkBytes` at a time every `intervalMs`, without Content-Length. */
+  drip?: { chunkBytes: number; intervalMs: number };
+  /** Send the bytes, then zeros for as long as the client keeps reading, without Content-Length. */
+  endless?: boolean;
+  /** Send the bytes without Content-Length (chunked), so only what arrives tells the size. */
+  omitContentLength?: boolean;
+}
+
+type StreamBody = (res: ServerResponse) => void;
 
 interface InjectedFailure {
   match: { method?: string; pathIncludes: string };
@@ -144,6 +159,7 @@ export class FakeDiscordRest {
     };
     let answer: FakeResponse;
     let bytes: Buffer | undefined;
+    let stream: StreamBody | undefined;
     try {
       const parsed = await parseRequestBody(req.headers['content-type'], await readRequestBytes(req));
       call.body = parsed.body;
@@ -152,7 +168,7 @@ export class FakeDiscordRest {
       const injected = this.injectedFailure(call);
       const route = path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : undefined;
       if (injected) answer = injected;
-      else if (path.startsWith('/attachments/')) ({ answer, bytes } = this.cdn(path));
+      else if (path.startsWith('/attachments/')) ({ answer, bytes, stream } = this.cdn(path));
       else if (route === undefined) answer = json(errors.unknownRoute);
       else answer = this.route({ ...parsed, method: call.method, route, query: call.query, headers: call.headers });
     } catch (error) {
@@ -163,7 +179,8 @@ export class FakeDiscordRest {
     // Recorded before answering, so a test that awaited the response always finds its call.
     this.deps.calls.push(call);
     res.writeHead(answer.status, answer.headers);
-    if (bytes) res.end(req.method === 'HEAD' ? undefined : bytes);
+    if (stream && req.method !== 'HEAD') stream(res);
+    else if (bytes) res.end(req.method === 'HEAD' ? undefined : bytes);
     else if (answer.body === undefined || answer.status === 204) res.end();
     else res.end(JSON.stringify(answer.body));
   }
@@ -191,14 +208,21 @@ export class FakeDiscordRest {
     return json(body === undefined ? limited : { ...limited, body });
   }
 
-  private cdn(path: string): { answer: FakeResponse; bytes?: Buffer } {
+  private cdn(path: string): { answer: FakeResponse; bytes?: Buffer; stream?: StreamBody } {
     const file = this.deps.cdnFiles.get(path.slice('/attachments/'.length));
     if (!file) {
       // Discord's CDN answers a dead link with this text, not JSON.
       return { answer: { status: 404, headers: { 'content-type': 'text/plain' } }, bytes: Buffer.from('This content is no longer available.') };
     }
-    const headers = { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': String(file.bytes.length) };
-    return { answer: { status: 200, headers }, bytes: file.bytes };
+    const { bytes, behaviour = {} } = file;
+    const contentType = { 'content-type': file.contentType ?? 'application/octet-stream' };
+    if (behaviour.redirectTo !== undefined) {
+      return { answer: { status: 302, headers: { location: behaviour.redirectTo, 'content-length': '0' } } };
+    }
+    if (behaviour.drip) return { answer: { status: 200, headers: contentType }, stream: drip(bytes, behaviour.drip) };
+    if (behaviour.endless) return { answer: { status: 200, headers: contentType }, stream: endless(bytes) };
+    if (behaviour.omitContentLength) return { answer: { status: 200, headers: contentType }, stream: (res) => res.end(bytes) };
+    return { answer: { status: 200, headers: { ...contentType, 'content-length': String(bytes.length) } }, bytes };
   }
 
   // ---- interactions and their webhook -------------------------------------------------
@@ -457,4 +481,34 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** A slow host: a few bytes at a time, so only a deadline on the whole download ends it. */
+function drip(bytes: Buffer, { chunkBytes, intervalMs }: { chunkBytes: number; intervalMs: number }): StreamBody {
+  return (res) => {
+    let offset = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed) return clearInterval(timer);
+      if (offset >= bytes.length) {
+        clearInterval(timer);
+        res.end();
+        return;
+      }
+      res.write(bytes.subarray(offset, (offset += chunkBytes)));
+    }, intervalMs);
+    res.on('close', () => clearInterval(timer));
+  };
+}
+
+/** A body that never ends: only a byte cap (or the client hanging up) stops it. */
+function endless(bytes: Buffer): StreamBody {
+  return (res) => {
+    const zeros = Buffer.alloc(64 * 1024);
+    res.write(bytes);
+    const pump = () => {
+      while (!res.destroyed && res.write(zeros));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  };
 }

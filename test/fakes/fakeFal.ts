@@ -38,6 +38,14 @@ export interface FalScript {
   actualPrompt?: string;
   /** The CDN answers this for the output video. */
   outputError?: FalErrorResponse;
+  /** The CDN declares the whole video but sends only its first half, then closes. */
+  outputTruncated?: boolean;
+  /** The CDN holds the output video until release(requestId). */
+  holdOutput?: boolean;
+  /** Stays IN_QUEUE at its last position until release(requestId). */
+  holdInQueue?: boolean;
+  /** The job is queued at once, but the submit's HTTP answer waits until releaseSubmits(). */
+  holdSubmitResponse?: boolean;
 }
 
 export interface RecordedFalCall {
@@ -79,8 +87,12 @@ export interface FakeFal {
   /** A FIFO consumed one per authorised submit attempt; when empty the default script is used. */
   scriptNext(script: FalScript): void;
   setDefaultScript(script: FalScript): void;
-  /** Lets a hanging job complete on its next status call. */
+  /** Lets a hanging (or held in queue, or held output) job go on. */
   release(requestId: string): void;
+  /** Sends every submit answer held by `holdSubmitResponse`. */
+  releaseSubmits(): void;
+  /** The next `times` storage uploads (the PUT) answer this. */
+  failUploads(response: FalErrorResponse, times?: number): void;
   statusOf(requestId: string): FakeFalJobState | undefined;
   callsTo(kind: FakeFalCallKind): RecordedFalCall[];
   /** Polls `probe` every 10 ms until it returns something other than undefined/false. */
@@ -158,6 +170,9 @@ interface CdnFile {
   bytes: Buffer;
   contentType: string;
   error?: FalErrorResponse;
+  truncated?: boolean;
+  /** The job whose release lets this file be served (holdOutput). */
+  heldBy?: Job;
 }
 
 interface IncomingCall {
@@ -217,6 +232,9 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
   const calls: RecordedFalCall[] = [];
   const submits: FakeFalSubmit[] = [];
   const uploads: FakeFal['uploads'] = [];
+  const uploadFailures: FalErrorResponse[] = [];
+  const heldSubmits: Array<() => void> = [];
+  const heldOutputs: Array<{ file: CdnFile; serve: () => void }> = [];
 
   // --- responses -----------------------------------------------------------
 
@@ -261,6 +279,7 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       job.queueStep += 1;
       return;
     }
+    if (job.script.holdInQueue && !job.released) return;
     job.startedAt ??= Date.now();
     if (job.logs.length < runningLogs.length) {
       job.state = 'IN_PROGRESS';
@@ -283,6 +302,8 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     job.outputUrl = `${CDN_ORIGIN}${path}`;
     const file: CdnFile = { bytes: job.script.videoBytes ?? defaultVideo, contentType: 'video/mp4' };
     if (job.script.outputError) file.error = job.script.outputError;
+    if (job.script.outputTruncated) file.truncated = true;
+    if (job.script.holdOutput) file.heldBy = job;
     cdn.set(path, file);
   }
 
@@ -331,6 +352,11 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
   }
 
   function handleUpload({ res, body, match }: IncomingCall): void {
+    const failure = uploadFailures.shift();
+    if (failure) {
+      sendError(res, failure);
+      return;
+    }
     const pending = pendingUploads.get(match[1] ?? '');
     if (!pending) {
       sendJson(res, 404, { detail: 'Upload not initiated' });
@@ -368,12 +394,15 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       return;
     }
     const firstPosition = (script.queuePositions ?? DEFAULT_QUEUE_POSITIONS)[0] ?? 0;
-    sendJson(
-      res,
-      200,
-      { request_id: requestId, ...queueUrls(requestId), queue_position: firstPosition },
-      { 'x-fal-request-id': requestId },
-    );
+    const answer = () =>
+      sendJson(
+        res,
+        200,
+        { request_id: requestId, ...queueUrls(requestId), queue_position: firstPosition },
+        { 'x-fal-request-id': requestId },
+      );
+    if (script.holdSubmitResponse) heldSubmits.push(answer);
+    else answer();
   }
 
   function handleStatus(incoming: IncomingCall): void {
@@ -483,12 +512,23 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       res.end('Not Found');
       return;
     }
+    if (file.heldBy && !file.heldBy.released) {
+      heldOutputs.push({ file, serve: () => handleCdn({ req, res, call } as IncomingCall) });
+      return;
+    }
     if (file.error) {
       sendError(res, file.error);
       return;
     }
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
-    res.end(req.method === 'HEAD' ? undefined : file.bytes);
+    if (req.method === 'HEAD') {
+      res.end();
+    } else if (file.truncated) {
+      // Declared length, half the body, then a closed socket: what a dropped download looks like.
+      res.write(file.bytes.subarray(0, Math.floor(file.bytes.length / 2)), () => res.destroy());
+    } else {
+      res.end(file.bytes);
+    }
   }
 
   const handlers: Record<FakeFalCallKind, (incoming: IncomingCall) => void> = {
@@ -567,6 +607,16 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       const job = jobs.get(requestId);
       if (!job) throw new Error(`fake fal: release(${requestId}): no such request`);
       job.released = true;
+      for (const held of heldOutputs.splice(0)) {
+        if (held.file.heldBy === job) held.serve();
+        else heldOutputs.push(held);
+      }
+    },
+    releaseSubmits() {
+      for (const answer of heldSubmits.splice(0)) answer();
+    },
+    failUploads(response, times = 1) {
+      for (let i = 0; i < times; i += 1) uploadFailures.push(response);
     },
     statusOf(requestId) {
       return jobs.get(requestId)?.state;

@@ -5,8 +5,10 @@ import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { JobState } from '../../src/jobs/states.js';
 import type { QuotaService } from '../../src/quota/quotaService.js';
-import { startFakeDiscord, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
+import type { JobRow } from '../../src/store/schema.js';
+import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
 
 /** Recognisable fake secrets: tests prove they never show up in logs or messages. */
@@ -39,10 +41,16 @@ export interface AnimateOptions {
   imageName?: string;
   imageContentType?: string;
   declaredSize?: number;
+  /** The attachment URL Discord claims, e.g. on a host outside the allowlist. */
+  imageUrl?: string;
+  /** How the fake CDN serves the image: redirect, drip, endless body… */
+  imageCdn?: CdnBehaviour;
   prompt?: string;
   extra?: SlashOptionInput[];
   attachmentSizeLimit?: number;
   userId?: string;
+  /** The bot's permissions in the channel, as the interaction reports them. */
+  appPermissions?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination });
 
   const boot = async () => {
-    const app = await createApp({ config, logger, ...(options.quota ? { quota: options.quota } : {}) });
+    const app = await createApp({ config, logger, finalEditRetryDelayMs: 20, ...(options.quota ? { quota: options.quota } : {}) });
     await app.start();
     return app;
   };
@@ -105,6 +113,7 @@ export function animate(harness: Harness, options: AnimateOptions): Promise<Inte
     name: 'animate',
     ...(options.userId ? { userId: options.userId } : {}),
     ...(options.attachmentSizeLimit ? { attachmentSizeLimit: options.attachmentSizeLimit } : {}),
+    ...(options.appPermissions !== undefined ? { appPermissions: options.appPermissions } : {}),
     options: [
       {
         name: 'image',
@@ -114,6 +123,8 @@ export function animate(harness: Harness, options: AnimateOptions): Promise<Inte
           bytes: options.image,
           contentType: options.imageContentType ?? 'image/png',
           ...(options.declaredSize !== undefined ? { declaredSize: options.declaredSize } : {}),
+          ...(options.imageUrl !== undefined ? { url: options.imageUrl } : {}),
+          ...(options.imageCdn !== undefined ? { cdn: options.imageCdn } : {}),
         },
       },
       { name: 'prompt', type: 3, value: options.prompt ?? 'the cat slowly turns its head and blinks' },
@@ -133,4 +144,15 @@ export function finalMessage(handle: InteractionHandle, timeoutMs = 15_000): Pro
 export function contentOf(event: InteractionEvent): string {
   const content: unknown = event.kind === 'callback' ? event.body?.data?.content : event.body?.content;
   return typeof content === 'string' ? content : '';
+}
+
+/** Polls the store until a job is in one of `states`; returns it. */
+export async function waitForJobIn(harness: Harness, states: string[], timeoutMs = 10_000): Promise<JobRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [job] = await harness.app.jobRepository.inStates(states as JobState[]);
+    if (job) return job;
+    if (Date.now() > deadline) throw new Error(`no job reached ${states.join('/')} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -1,0 +1,86 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InteractionHandle } from '../fakes/fakeDiscord.js';
+import { animate, contentOf, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
+import { makeImage } from '../support/images.js';
+
+const CANCEL_ID = /^cancel:[\w-]+$/;
+
+function cancelButtonId(handle: InteractionHandle): string | undefined {
+  const rows = (handle.originalMessage()?.components ?? []) as Array<{ components: Array<{ custom_id: string }> }>;
+  return rows.flatMap((row) => row.components).find((button) => CANCEL_ID.test(button.custom_id))?.custom_id;
+}
+
+describe('the Cancel button', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  async function queuedJob(): Promise<{ handle: InteractionHandle; requestId: string; customId: string }> {
+    harness.fal.setDefaultScript({ queuePositions: [4, 3], holdInQueue: true });
+    const handle = await animate(harness, { image: await makeImage(512, 512) });
+    const requestId = await harness.fal.waitFor(() => harness.fal.submits[0]?.requestId);
+    const customId = await harness.discord.waitFor(() => {
+      const [job] = handle.events().filter((e) => e.kind === 'edit' && /position/.test(contentOf(e)));
+      return job && cancelButtonId(handle);
+    });
+    return { handle, requestId, customId };
+  }
+
+  it('cancels a queued job at fal, ends it as cancelled and shows it on the message', async () => {
+    const { handle, requestId, customId } = await queuedJob();
+    const click = await harness.discord.clickButton(handle, customId);
+    const cancelledEdit = await handle.waitForEvent((e) => e.kind === 'edit' && /Cancelled/.test(contentOf(e)));
+    await harness.app.jobs.idle();
+
+    expect(click.events()[0]?.callbackType).toBe(6); // deferred update: no new message
+    expect(harness.fal.callsTo('cancel')).toHaveLength(1);
+    expect(harness.fal.statusOf(requestId)).toBe('CANCELLED');
+    expect(contentOf(cancelledEdit)).toMatch(/not charged/);
+    expect(cancelledEdit.body.components).toEqual([]);
+    const [job] = await harness.app.jobRepository.inStates(['cancelled']);
+    expect(job?.request_id).toBe(requestId);
+    // Nothing is delivered or failed afterwards.
+    expect(handle.events().some((e) => /✅|❌/.test(contentOf(e)))).toBe(false);
+  });
+
+  it('tells another member privately that only the requester or a moderator may cancel', async () => {
+    const { handle, customId } = await queuedJob();
+    const click = await harness.discord.clickButton(handle, customId, { userId: '1200000000000000001' });
+    const refusal = await click.waitForEvent((e) => e.kind === 'followup');
+    expect(contentOf(refusal)).toMatch(/Only the member who started this video, or a moderator/);
+    expect(refusal.body.flags & 64).toBe(64);
+    expect(harness.fal.callsTo('cancel')).toHaveLength(0);
+    expect(await harness.app.jobRepository.inStates(['cancelled'])).toHaveLength(0);
+  });
+
+  it('lets a moderator cancel someone else\'s job', async () => {
+    const { handle, customId } = await queuedJob();
+    await harness.discord.clickButton(handle, customId, {
+      userId: '1200000000000000002',
+      memberPermissions: String(PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel),
+    });
+    const edit = await handle.waitForEvent((e) => e.kind === 'edit' && /Cancelled by <@1200000000000000002>/.test(contentOf(e)));
+    expect(edit.body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('says the job can no longer be cancelled once fal started it', async () => {
+    harness.fal.setDefaultScript({ queuePositions: [1], runningLogs: ['Generating'], hang: true });
+    const handle = await animate(harness, { image: await makeImage(512, 512) });
+    const requestId = await harness.fal.waitFor(() => harness.fal.submits[0]?.requestId);
+    await harness.discord.waitFor(() => harness.fal.statusOf(requestId) === 'IN_PROGRESS');
+    const { id: jobId } = await waitForJobIn(harness, ['running']);
+    const click = await harness.discord.clickButton(handle, `cancel:${jobId}`);
+    const refusal = await click.waitForEvent((e) => e.kind === 'followup');
+    expect(contentOf(refusal)).toMatch(/already being made/);
+    harness.fal.release(requestId);
+    await handle.waitForEvent((e) => /✅/.test(contentOf(e)));
+    // The running job's messages carry no Cancel button any more.
+    const lastEdits = handle.events().filter((e) => e.kind === 'edit' && /Making your video|✅/.test(contentOf(e)));
+    for (const edit of lastEdits) expect(edit.body.components ?? []).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { falInfraError } from '../fakes/fakeFal.js';
+import { animate, contentOf, finalMessage, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
+import { makeImage } from '../support/images.js';
+
+/** fal misbehaving at each step: the member hears a clear sentence, no job is paid twice, nothing is lost. */
+describe('fal faults', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  async function run(options: HarnessOptions) {
+    harness = await startHarness(options);
+    const handle = await animate(harness, { image: await makeImage(512, 512) });
+    const final = await finalMessage(handle);
+    await harness.app.jobs.idle();
+    const [job] = await harness.app.jobRepository.inStates(['delivered', 'failed', 'cancelled']);
+    return { h: harness, handle, final, text: contentOf(final), job: job! };
+  }
+
+  it('does not retry a submit fal answered 429, and tells the member fal is busy', async () => {
+    const { h, text, job } = await run({ falScript: { submitError: falInfraError(429, 'rate_limited', true) } });
+    expect(h.fal.callsTo('submit')).toHaveLength(1);
+    expect(text).toMatch(/fal is busy/);
+    expect(job.state).toBe('failed');
+    expect(job.error_code).toBe('rate_limited');
+  });
+
+  it('does not retry a submit fal answered 503, and says fal has no capacity', async () => {
+    const { h, text, job } = await run({ falScript: { submitError: falInfraError(503, 'runner_scheduling_failure', true) } });
+    expect(h.fal.callsTo('submit')).toHaveLength(1);
+    expect(text).toMatch(/no capacity/);
+    expect(job.error_code).toBe('runner_scheduling_failure');
+  });
+
+  it('never submits twice when the submit outcome is unknown (504 after fal queued it)', async () => {
+    const { h, text, job } = await run({ falScript: { submitAcceptThenFail: falInfraError(504, 'request_timeout', true) } });
+    expect(h.fal.callsTo('submit')).toHaveLength(1);
+    expect(h.fal.submits).toHaveLength(1);
+    expect(text).toMatch(/did not confirm/);
+    expect(job.error_code).toBe('submit_outcome_unknown');
+  });
+
+  it('rides out a 503 on a status check and still delivers', async () => {
+    const { h, text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], statusErrors: [falInfraError(503, 'runner_unavailable', true)] } });
+    expect(text).toContain('✅');
+    expect(job.state).toBe('delivered');
+    expect(h.fal.callsTo('status').filter((c) => c.status === 503)).toHaveLength(1);
+  });
+
+  it('stops asking when fal says a failed status check is not worth retrying (X-Fal-Retryable: false)', async () => {
+    const { h, text, job } = await run({
+      falScript: { statusErrors: [{ status: 410, body: { detail: 'gone' }, headers: { 'x-fal-retryable': 'false' } }] },
+    });
+    expect(h.fal.callsTo('status')).toHaveLength(1);
+    expect(job.state).toBe('failed');
+    expect(text).toMatch(/no longer has this job/);
+  });
+
+  it('fails cleanly when the result has expired (404)', async () => {
+    const { text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: { status: 404, body: { detail: 'Request not found' } } } });
+    expect(text).toMatch(/no longer has this job/);
+    expect(job.error_code).toBe('not_found');
+  });
+
+  it('cancels and refunds a job stuck in the queue past the limit', async () => {
+    const { h, text, job } = await run({ env: { QUEUE_MAX_WAIT_SECONDS: '1' }, falScript: { queuePositions: [7], holdInQueue: true } });
+    expect(text).toMatch(/queue was too long/);
+    expect(job.error_code).toBe('queue_timeout');
+    expect(h.fal.callsTo('cancel')).toHaveLength(1);
+    expect(h.fal.statusOf(job.request_id!)).toBe('CANCELLED');
+  });
+
+  it('fails a job when the storage upload fails, before anything is submitted', async () => {
+    harness = await startHarness();
+    harness.fal.failUploads({ status: 500, body: { detail: 'storage down' } });
+    const handle = await animate(harness, { image: await makeImage(512, 512) });
+    const text = contentOf(await finalMessage(handle));
+    expect(text).toMatch(/upload your file to fal|internal error/);
+    expect(harness.fal.callsTo('submit')).toHaveLength(0);
+  });
+
+  it('sends the link when the video download keeps failing', async () => {
+    const { h, final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputError: { status: 500 } } });
+    expect(contentOf(final)).toContain('✅');
+    expect(final.files).toHaveLength(0);
+    expect(final.body.embeds?.[0]?.url).toBe(job.video_url);
+    expect(job.state).toBe('delivered');
+    expect(h.fal.callsTo('cdn').length).toBe(3);
+  });
+
+  it('never delivers a truncated video: it retries, then sends the link', async () => {
+    const { final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputTruncated: true } });
+    expect(contentOf(final)).toContain('✅');
+    expect(final.files).toHaveLength(0);
+    expect(contentOf(final)).toContain(job.video_url!);
+  });
+});
