@@ -5,11 +5,14 @@ import type {
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/config.js';
 import type { JobService } from '../src/jobs/jobService.js';
+import type { QuotaAdmin } from '../src/quota/quotaService.js';
 
 /** What a command handler may use: the pipeline, never SQL or HTTP directly. */
 export interface CommandContext {
   config: Config;
   jobs: JobService;
+  /** Quota rules and usage for `/quota` and `/usage`. */
+  quota: QuotaAdmin;
   logger: Logger;
 }
 

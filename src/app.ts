@@ -7,6 +7,7 @@ import { createInteractionRouter } from './discord/router.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { JobRepository, type Clock } from './jobs/jobRepository.js';
 import { JobService } from './jobs/jobService.js';
+import { sleep } from './jobs/sleep.js';
 import { unlimitedQuota, type QuotaService } from './quota/quotaService.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
@@ -29,8 +30,12 @@ export interface App {
   readonly fal: FalGateway;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
-  /** Stops taking work, ends background loops (jobs stay resumable), logs out, closes the store. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work (new interactions are told the bot is restarting), waits
+   * `drainMs` and for in-flight interactions, ends background loops (jobs stay
+   * resumable), logs out and closes the store.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 /**
@@ -61,11 +66,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     now,
   });
   let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const route = createInteractionRouter({ context: { config, jobs, logger }, logger, isStopping: () => stopping || jobs.stopping });
 
-  client.on(
-    Events.InteractionCreate,
-    createInteractionRouter({ context: { config, jobs, logger }, logger, isStopping: () => stopping || jobs.stopping }),
-  );
+  client.on(Events.InteractionCreate, (interaction) => {
+    // Tracked so shutdown can let every acknowledgement already under way finish.
+    const handling = route(interaction).finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
 
@@ -83,8 +91,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       const { resumed, failed } = await jobs.resume();
       logger.info({ user: client.user?.tag, resumed, failedOnStart: failed }, 'bot is ready');
     },
-    async stop() {
+    async stop(options = {}) {
       stopping = true;
+      // Stay connected a moment so interactions arriving now hear "restarting"
+      // instead of timing out, and let those already being handled finish.
+      if (options.drainMs) await sleep(options.drainMs);
+      await Promise.allSettled([...inFlight]);
       await jobs.stop();
       await client.destroy();
       await store.close();

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     deadline.unref();
-    app.stop().then(
+    // A quarter of the grace period answers late interactions; the rest is for closing down.
+    app.stop({ drainMs: Math.min(2_000, config.shutdownGraceMs / 4) }).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'error while shutting down');

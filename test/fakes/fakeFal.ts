@@ -91,6 +91,9 @@ export interface FakeFal {
   release(requestId: string): void;
   /** Sends every submit answer held by `holdSubmitResponse`. */
   releaseSubmits(): void;
+  /** Storage uploads (the PUT) wait until releaseUploads(); the bytes are stored, the answer held. */
+  holdUploads(): void;
+  releaseUploads(): void;
   /** The next `times` storage uploads (the PUT) answer this. */
   failUploads(response: FalErrorResponse, times?: number): void;
   statusOf(requestId: string): FakeFalJobState | undefined;
@@ -234,6 +237,8 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
   const uploads: FakeFal['uploads'] = [];
   const uploadFailures: FalErrorResponse[] = [];
   const heldSubmits: Array<() => void> = [];
+  let uploadsHeld = false;
+  const heldUploads: Array<() => void> = [];
   const heldOutputs: Array<{ file: CdnFile; serve: () => void }> = [];
 
   // --- responses -----------------------------------------------------------
@@ -351,7 +356,12 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     sendJson(incoming.res, 200, { upload_url: `${fake.baseUrl}/storage/upload/put/${id}`, file_url: fileUrl });
   }
 
-  function handleUpload({ res, body, match }: IncomingCall): void {
+  function handleUpload(incoming: IncomingCall): void {
+    if (uploadsHeld) {
+      heldUploads.push(() => handleUpload(incoming));
+      return;
+    }
+    const { res, body, match } = incoming;
     const failure = uploadFailures.shift();
     if (failure) {
       sendError(res, failure);
@@ -614,6 +624,13 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     },
     releaseSubmits() {
       for (const answer of heldSubmits.splice(0)) answer();
+    },
+    holdUploads() {
+      uploadsHeld = true;
+    },
+    releaseUploads() {
+      uploadsHeld = false;
+      for (const answer of heldUploads.splice(0)) answer();
     },
     failUploads(response, times = 1) {
       for (let i = 0; i < times; i += 1) uploadFailures.push(response);

@@ -1,0 +1,27 @@
+import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import type { Config } from '../src/config/config.js';
+import { InputError } from '../src/errors.js';
+import { memberRoleIds } from './animate.js';
+
+/**
+ * Who may change quotas: Manage Server, or a role the operator lists in
+ * QUOTA_ADMIN_ROLE_IDS. Checked in the handler on every call: a command's
+ * default_member_permissions only hides it, and server admins can override
+ * that (PROTOCOLS.md §3).
+ */
+export function canManageQuotas(interaction: ChatInputCommandInteraction, config: Pick<Config, 'quota'>): boolean {
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true) return true;
+  const roles = memberRoleIds(interaction);
+  return config.quota.adminRoleIds.some((role) => roles.includes(role));
+}
+
+export function requireQuotaManager(interaction: ChatInputCommandInteraction, config: Pick<Config, 'quota'>, doing: string): void {
+  if (!canManageQuotas(interaction, config)) {
+    throw new InputError(`Only members with the Manage Server permission (or a quota admin role) can ${doing}.`);
+  }
+}
+
+export function guildIdOf(interaction: ChatInputCommandInteraction): string {
+  if (!interaction.guildId) throw new InputError('This command works only in servers.');
+  return interaction.guildId;
+}
