@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, secretsOf } from './config/config.js';
 import { createLogger } from './logger.js';
+import { installProcessGuards } from './processGuards.js';
 
 /**
  * `npm start`: the environment (and `.env`, when present) is the configuration.
@@ -20,8 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  process.on('uncaughtException', (error) => logger.fatal({ err: error }, 'uncaught exception'));
+  installProcessGuards(logger);
 
   const app = await createApp({ config, logger });
   let shuttingDown = false;
