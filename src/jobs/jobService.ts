@@ -3,20 +3,19 @@ import type { Logger } from 'pino';
 import type { Config, DurationSeconds, Resolution } from '../config/config.js';
 import { UnavailableError, UpstreamError, UserFacingError, memberMessageFor } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
-import { isFalCdnUrl } from '../fal/falUrls.js';
-import type { WanInput } from '../fal/model.js';
 import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
-import { DownloadError, fetchCapped } from '../media/fetchCapped.js';
 import { checkImage } from '../media/image.js';
 import { clipCostCents } from '../quota/cost.js';
 import type { MemberContext, QuotaService, Reservation } from '../quota/quotaService.js';
 import type { JobRow } from '../store/schema.js';
 import { estimateRemainingMs } from './eta.js';
+import { falInputFor } from './falInput.js';
 import type { Clock, JobRepository } from './jobRepository.js';
 import { sleep } from './sleep.js';
 import { PRE_SUBMIT_STATES, TRACKED_STATES, isTerminal, type JobState } from './states.js';
-import type { AcceptedJob, AnimateRequest, CancelOutcome, Delivery, JobNotifier, ProgressPhase, ReplyTarget } from './types.js';
+import { chooseDelivery } from './videoDelivery.js';
+import type { AcceptedJob, AnimateRequest, CancelOutcome, JobNotifier, ProgressPhase, ReplyTarget } from './types.js';
 
 export interface JobServiceDeps {
   config: Pick<
@@ -39,8 +38,6 @@ export interface JobServiceDeps {
 }
 
 const NOT_CHARGED = 'You were not charged.';
-const OUTPUT_DOWNLOAD_ATTEMPTS = 3;
-const OUTPUT_DOWNLOAD_TIMEOUT_MS = 120_000;
 /** Status polls that may fail in a row (network, 5xx after the client's own retries) before we give up. */
 const MAX_STATUS_FAILURES = 5;
 
@@ -214,7 +211,7 @@ export class JobService {
 
     if (this.stopping) throw new UnavailableError('The bot is restarting. Please try again in a minute.');
     this.log(prepared).info('submitting to fal');
-    const { requestId } = await fal.submit(inputFor(prepared));
+    const { requestId } = await fal.submit(falInputFor(prepared));
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
     const submitted = await this.deps.jobs.transition(prepared.id, 'submitted', { request_id: requestId, submitted_at: this.deps.now() });
@@ -309,7 +306,12 @@ export class JobService {
       });
     }
     this.progress(current, 'delivering');
-    const delivery = await this.prepareDelivery(current, config.videoMaxBytes);
+    const delivery = await chooseDelivery(current, {
+      fal: this.deps.fal,
+      videoMaxBytes: config.videoMaxBytes,
+      log: this.log(current),
+      signal: this.stopController.signal,
+    });
     try {
       await notifier.delivered(current, delivery);
     } catch (error) {
@@ -323,36 +325,6 @@ export class JobService {
       await quota.commit(delivered);
       this.log(delivered).info({ delivery: delivery.kind }, 'delivered');
     }
-  }
-
-  /**
-   * The MP4 itself when it fits the interaction's upload limit, else its link.
-   * The video is paid for by now: a download that keeps failing (or arrives
-   * truncated) still ends with the member getting the link, never with nothing.
-   */
-  private async prepareDelivery(job: JobRow, videoMaxBytes: number): Promise<Delivery> {
-    const url = job.video_url ?? '';
-    const link: Delivery = { kind: 'link', url, sizeBytes: job.video_bytes };
-    const limit = job.attachment_size_limit;
-    if (job.video_bytes !== null && job.video_bytes > limit) return link;
-    // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
-    if (!isFalCdnUrl(url)) return link;
-    const downloadUrl = this.deps.fal.downloadUrlFor(url);
-    for (let attempt = 1; attempt <= OUTPUT_DOWNLOAD_ATTEMPTS; attempt += 1) {
-      try {
-        const bytes = await fetchCapped(downloadUrl, {
-          allowedHosts: [new URL(downloadUrl).host],
-          maxBytes: Math.min(videoMaxBytes, limit),
-          timeoutMs: OUTPUT_DOWNLOAD_TIMEOUT_MS,
-        });
-        return { kind: 'file', bytes, fileName: `animate-${job.id.slice(0, 8)}.mp4`, url };
-      } catch (error) {
-        if (error instanceof DownloadError && error.reason === 'too_large') return link;
-        this.log(job).warn({ err: error, attempt }, 'could not download the video from fal');
-        if (attempt < OUTPUT_DOWNLOAD_ATTEMPTS) await sleep(250 * 4 ** (attempt - 1), this.stopController.signal);
-      }
-    }
-    return link;
   }
 
   private async move(job: JobRow, to: JobState, patch: Parameters<JobRepository['transition']>[2] = {}, detail?: string): Promise<JobRow> {
@@ -426,18 +398,4 @@ class JobEndedElsewhere extends Error {
 function formatMinutes(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
-}
-
-function inputFor(job: JobRow): WanInput {
-  return {
-    prompt: job.prompt,
-    image_url: job.image_url ?? '',
-    ...(job.audio_url ? { audio_url: job.audio_url } : {}),
-    resolution: job.resolution as Resolution,
-    duration: String(job.duration_seconds) as DurationSeconds,
-    ...(job.negative_prompt ? { negative_prompt: job.negative_prompt } : {}),
-    enable_prompt_expansion: job.prompt_expansion === 1,
-    ...(job.seed !== null ? { seed: job.seed } : {}),
-    enable_safety_checker: true,
-  };
 }

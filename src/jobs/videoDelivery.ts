@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { FalGateway } from '../fal/falGateway.js';
+import { isFalCdnUrl } from '../fal/falUrls.js';
+import { DownloadError, fetchCapped } from '../media/fetchCapped.js';
+import type { JobRow } from '../store/schema.js';
+import { sleep } from './sleep.js';
+import type { Delivery } from './types.js';
+
+const DOWNLOAD_ATTEMPTS = 3;
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+export interface VideoDeliveryDeps {
+  fal: Pick<FalGateway, 'downloadUrlFor'>;
+  videoMaxBytes: number;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * The MP4 itself when it fits the interaction's upload limit, else its link.
+ * The video is paid for by now: a download that keeps failing (or arrives
+ * truncated: fetchCapped refuses a body shorter than its Content-Length) still
+ * ends with the member getting the link, never with nothing.
+ */
+export async function chooseDelivery(job: JobRow, deps: VideoDeliveryDeps): Promise<Delivery> {
+  const url = job.video_url ?? '';
+  const link: Delivery = { kind: 'link', url, sizeBytes: job.video_bytes };
+  const limit = job.attachment_size_limit;
+  if (job.video_bytes !== null && job.video_bytes > limit) return link;
+  // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
+  if (!isFalCdnUrl(url)) return link;
+  const downloadUrl = deps.fal.downloadUrlFor(url);
+  for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt += 1) {
+    try {
+      const bytes = await fetchCapped(downloadUrl, {
+        allowedHosts: [new URL(downloadUrl).host],
+        maxBytes: Math.min(deps.videoMaxBytes, limit),
+        timeoutMs: DOWNLOAD_TIMEOUT_MS,
+      });
+      return { kind: 'file', bytes, fileName: `animate-${job.id.slice(0, 8)}.mp4`, url };
+    } catch (error) {
+      if (error instanceof DownloadError && error.reason === 'too_large') return link;
+      deps.log.warn({ err: error, attempt }, 'could not download the video from fal');
+      if (attempt < DOWNLOAD_ATTEMPTS) await sleep(250 * 4 ** (attempt - 1), deps.signal);
+    }
+  }
+  return link;
+}
