@@ -41,6 +41,14 @@ function attachmentRef(attachment: Attachment): AttachmentRef {
   return { url: attachment.url, filename: attachment.name, contentType: attachment.contentType ?? undefined, declaredSize: attachment.size };
 }
 
+/**
+ * U+0000 is the one character no store can hold (PostgreSQL refuses it in
+ * text) and no prompt means; everything else the member typed reaches the model.
+ */
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
+}
+
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
@@ -53,8 +61,8 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], fa
 export function parseAnimateOptions(interaction: ChatInputCommandInteraction, defaults: Config['defaults']): AnimateRequest {
   const image = interaction.options.getAttachment('image', true);
   const audio = interaction.options.getAttachment('audio') ?? undefined;
-  const prompt = interaction.options.getString('prompt', true).trim();
-  const negativePrompt = interaction.options.getString('negative_prompt')?.trim() || undefined;
+  const prompt = withoutNul(interaction.options.getString('prompt', true)).trim();
+  const negativePrompt = withoutNul(interaction.options.getString('negative_prompt') ?? '').trim() || undefined;
 
   // Zero-width and bidi characters alone would send the model an empty prompt.
   if (stripInvisible(prompt).trim().length === 0) {
@@ -115,7 +123,11 @@ export const animate = {
     const request = parseAnimateOptions(interaction, config.defaults);
     // Reserving is one quick transaction: done before acknowledging, a refusal
     // reaches the member privately and the public reply never appears.
-    const accepted = await jobs.accept(request, replyTargetOf(interaction), { roleIds: memberRoleIds(interaction) });
+    const channel = interaction.channel;
+    const accepted = await jobs.accept(request, replyTargetOf(interaction), {
+      roleIds: memberRoleIds(interaction),
+      parentChannelId: channel?.isThread() ? channel.parentId : null,
+    });
     try {
       await interaction.deferReply();
     } catch (error) {

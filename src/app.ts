@@ -3,18 +3,21 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { createDiscordClient } from './discord/client.js';
 import { JobMessenger } from './discord/jobMessenger.js';
+import { createModLogAlerts } from './discord/modLogAlerts.js';
 import { createInteractionRouter } from './discord/router.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { JobRepository, type Clock } from './jobs/jobRepository.js';
 import { JobService } from './jobs/jobService.js';
 import { sleep } from './jobs/sleep.js';
-import { unlimitedQuota, type QuotaService } from './quota/quotaService.js';
+import { GuildQuotaService, type QuotaService } from './quota/quotaService.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
 export interface AppOptions {
   config: Config;
   logger: Logger;
+  /** The one clock: jobs, quota periods and cooldowns all read it (tests pass a fake). */
   now?: Clock;
+  /** Replaces the quota seam the jobs use (tests); /quota and /usage still read the store. */
   quota?: QuotaService;
   store?: OpenStoreOptions;
   /** Backoff between attempts at a job's final Discord edit (tests shorten it). */
@@ -28,6 +31,7 @@ export interface App {
   readonly jobs: JobService;
   readonly jobRepository: JobRepository;
   readonly fal: FalGateway;
+  readonly quota: GuildQuotaService;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -49,6 +53,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const client = createDiscordClient(config.discord);
   const fal = createFalGateway({ key: config.fal.key, baseUrl: config.fal.baseUrl, logger: logger.child({ part: 'fal' }) });
   const jobRepository = new JobRepository(store.db, now);
+  const quota = new GuildQuotaService({
+    store,
+    config,
+    alerts: createModLogAlerts(client.rest),
+    logger: logger.child({ part: 'quota' }),
+    now,
+  });
   const messenger = new JobMessenger({
     rest: client.rest,
     logger,
@@ -60,14 +71,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     jobs: jobRepository,
     fal,
-    quota: options.quota ?? unlimitedQuota,
+    quota: options.quota ?? quota,
     notifier: messenger,
     logger,
     now,
   });
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
-  const route = createInteractionRouter({ context: { config, jobs, logger }, logger, isStopping: () => stopping || jobs.stopping });
+  const route = createInteractionRouter({ context: { config, jobs, quota, logger }, logger, isStopping: () => stopping || jobs.stopping });
 
   client.on(Events.InteractionCreate, (interaction) => {
     // Tracked so shutdown can let every acknowledgement already under way finish.
@@ -84,6 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobs,
     jobRepository,
     fal,
+    quota,
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
@@ -98,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (options.drainMs) await sleep(options.drainMs);
       await Promise.allSettled([...inFlight]);
       await jobs.stop();
+      await quota.idle();
       await client.destroy();
       await store.close();
     },

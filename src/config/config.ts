@@ -38,11 +38,17 @@ const snowflakeList = z
       .filter((id) => id.length > 0),
   )
   .pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be a comma-separated list of Discord ids (17–20 digits each)')));
-const nonNegativeInt = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+const nonNegativeInt = (fallback: number, max: number) =>
+  z.coerce
+    .number('must be a whole number')
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 /** Dollars as the operator writes them ("12.5"), kept as integer cents from here on. */
 const usdAsCents = (fallback: number, max: number) =>
   z.coerce
-    .number()
+    .number('must be an amount of US dollars, like 12.50')
     .min(0, 'must be 0 or more (US dollars)')
     .max(max, `must be at most ${max} (US dollars)`)
     .default(fallback)
@@ -191,12 +197,15 @@ function withoutBlanks(env: Env): Env {
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
-  const result = schema.safeParse(withoutBlanks(env));
+  const present = withoutBlanks(env);
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || 'environment';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return `${name} ${message}`;
+    // List positions ("ALLOWED_GUILD_IDS.0") say nothing to an operator; the message names the rule.
+    const name = issue.path.filter((part) => typeof part !== 'number').join('.') || 'environment';
+    // zod 4 leaves `input` out of issues, so "missing" is judged from the environment itself.
+    const missing = issue.code === 'invalid_type' && typeof issue.path[0] === 'string' && present[issue.path[0]] === undefined;
+    return `${name} ${missing ? 'is required' : issue.message}`;
   });
   throw new ConfigError(problems);
 }

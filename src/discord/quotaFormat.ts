@@ -37,13 +37,19 @@ const SETTING_NAMES: Record<QuotaSetting, string> = {
   modLogChannelId: 'mod-log channel',
 };
 
+const LIST_SETTINGS = new Set<string>(['allowedChannelIds', 'allowedRoleIds', 'exemptRoleIds']);
+
 export function settingName(setting: string): string {
   return SETTING_NAMES[setting as QuotaSetting] ?? setting;
 }
 
 /** One setting's value as a moderator reads it; null = the operator's default. */
 export function formatSetting(setting: string, value: unknown): string {
-  if (value === null || value === undefined) return 'default';
+  if (value === null || value === undefined) {
+    // Lists and the mod-log have no operator default: unset means "no restriction" / "off".
+    if (setting === 'modLogChannelId') return 'off';
+    if (!LIST_SETTINGS.has(setting)) return 'default';
+  }
   switch (setting as QuotaSetting) {
     case 'budgetCents':
       return formatUsd(Number(value));
@@ -80,7 +86,7 @@ export function overviewEmbed(overview: QuotaOverview): EmbedBuilder {
     rules.budgetCents === 0
       ? `**Budget:** $0${mark('budgetCents')} — /animate spends nothing on this server.`
       : `**Budget:** ${formatUsd(overview.spentCents)} of ${formatUsd(rules.budgetCents)} used ${period.label} — ` +
-        `**${formatUsd(overview.leftCents)} left** (≈ ${overview.clipsLeft} ${overview.clipsLeft === 1 ? 'clip' : 'clips'} at the default settings, ${formatUsd(overview.defaultClipCents)} each)`;
+        `**${formatUsd(overview.leftCents)} left** (≈ ${clips(overview.clipsLeft)} at the default settings, ${formatUsd(overview.defaultClipCents)} each)`;
   return new EmbedBuilder()
     .setColor(colorFor(overview.spentCents, rules.budgetCents))
     .setTitle('/animate quotas on this server')
@@ -129,7 +135,7 @@ export function changesEmbed(changes: readonly SettingChange[], overview: QuotaO
     '',
     rules.budgetCents === 0
       ? 'Budget is $0: /animate spends nothing on this server.'
-      : `Now: ${formatUsd(overview.spentCents)} of ${formatUsd(rules.budgetCents)} used ${period.label}, ${formatUsd(overview.leftCents)} left (≈ ${overview.clipsLeft} clips).`,
+      : `Now: ${formatUsd(overview.spentCents)} of ${formatUsd(rules.budgetCents)} used ${period.label}, ${formatUsd(overview.leftCents)} left (≈ ${clips(overview.clipsLeft)}).`,
   );
   return new EmbedBuilder()
     .setColor(changes.length === 0 ? COLOR_INFO : COLOR_OK)
@@ -151,7 +157,7 @@ export function historyEmbed(entries: readonly AuditEntry[]): EmbedBuilder {
 
 export function topEmbed(period: QuotaOverview['period'], spenders: readonly Spender[]): EmbedBuilder {
   const lines = spenders.map(
-    (s, i) => `${i + 1}. <@${s.userId}> — ${formatUsd(s.spentCents)} (${s.clips} ${s.clips === 1 ? 'clip' : 'clips'})`,
+    (s, i) => `${i + 1}. <@${s.userId}> — ${formatUsd(s.spentCents)} (${clips(s.clips)})`,
   );
   return new EmbedBuilder()
     .setColor(COLOR_INFO)
@@ -173,7 +179,7 @@ export function usageEmbed(usage: MemberUsage, self: boolean, clipCents: number)
   const budget =
     rules.budgetCents === 0
       ? 'Budget is $0: nothing can be made here.'
-      : `${formatUsd(usage.guildLeftCents)} left of ${formatUsd(rules.budgetCents)} ${period.label} (≈ ${clipCents > 0 ? Math.floor(usage.guildLeftCents / clipCents) : 0} clips) · resets ${discordTime(period.endMs)}`;
+      : `${formatUsd(usage.guildLeftCents)} left of ${formatUsd(rules.budgetCents)} ${period.label} (≈ ${clips(clipCents > 0 ? Math.floor(usage.guildLeftCents / clipCents) : 0)}) · resets ${discordTime(period.endMs)}`;
   return new EmbedBuilder()
     .setColor(COLOR_INFO)
     .setTitle(self ? 'Your /animate use' : '/animate use')
@@ -197,6 +203,10 @@ export function renderBudgetAlert(alert: BudgetAlert): string {
     `🛑 /animate has used up this server’s budget for ${period.label}: ${spent} spent. ` +
     `New videos are refused until it resets ${discordTime(period.endMs)} (${discordTime(period.endMs, 'f')}); moderators can raise it with /quota budget.`
   );
+}
+
+function clips(n: number): string {
+  return `${n} ${n === 1 ? 'clip' : 'clips'}`;
 }
 
 function mentionList(value: unknown, prefix: '#' | '@&', empty: string): string {

@@ -19,8 +19,13 @@ export function pictureLength(bytes: Buffer, format: ImageFormat): number | unde
     case 'webp':
       return webpLength(bytes);
     case 'bmp':
-      return parseBmpHeader(bytes)?.fileBytes;
+      return bmpLength(bytes);
   }
+}
+
+function bmpLength(bytes: Buffer): number | undefined {
+  const end = parseBmpHeader(bytes)?.fileBytes;
+  return end !== undefined && end <= bytes.length ? end : undefined;
 }
 
 const PNG_SIGNATURE_BYTES = 8;

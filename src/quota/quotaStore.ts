@@ -28,6 +28,14 @@ export const OPEN_RESERVATION_HORIZON_MS = 24 * 60 * 60_000;
 const signedCents = sql<number>`coalesce(sum(case when kind = 'reserve' then amount_cents when kind = 'refund' then -amount_cents else 0 end), 0)`;
 const signedClips = sql<number>`coalesce(sum(case when kind = 'reserve' then 1 when kind = 'refund' then -1 else 0 end), 0)`;
 
+let auditSequence = 0;
+
+/** Sorts like the time it was written, also within one millisecond (one change of several settings). */
+function auditId(atMs: number): string {
+  auditSequence = (auditSequence + 1) % 1_000_000;
+  return `${String(atMs).padStart(15, '0')}-${String(auditSequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+}
+
 /**
  * The quota tables in SQL, the same on SQLite and PostgreSQL. Every query that
  * decides a reservation runs on the transaction handle it is given.
@@ -44,6 +52,9 @@ export class QuotaStore {
    * the server run one after the other. SQLite needs no lock: Kysely's SQLite
    * driver runs one transaction at a time on its single connection, so a
    * reservation's reads and its insert are never interleaved with another's.
+   * And as this INSERT is the transaction's first statement, SQLite's write
+   * lock is held before anything is read: even a second process on the same
+   * file waits (busy_timeout) rather than reading usage about to change.
    */
   async lockGuild(trx: Db, guildId: string, nowMs: number): Promise<GuildSettingsRow> {
     await trx
@@ -157,7 +168,13 @@ export class QuotaStore {
   }
 
   async ledgerOf(db: Db, jobId: string): Promise<LedgerRow[]> {
-    return db.selectFrom('quota_ledger').selectAll().where('job_id', '=', jobId).orderBy('at').execute();
+    return db
+      .selectFrom('quota_ledger')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('at')
+      .orderBy(sql`case kind when 'reserve' then 0 when 'commit' then 1 else 2 end`)
+      .execute();
   }
 
   /** Inserts a movement unless the job already has one of this kind; true when this call wrote it. */
@@ -226,7 +243,7 @@ export class QuotaStore {
       .insertInto('quota_audit')
       .values(
         entries.map((entry) => ({
-          id: randomUUID(),
+          id: auditId(entry.at),
           guild_id: entry.guildId,
           actor_id: entry.actorId,
           setting: entry.setting,
@@ -244,7 +261,7 @@ export class QuotaStore {
       .selectAll()
       .where('guild_id', '=', guildId)
       .orderBy('at', 'desc')
-      .orderBy('id')
+      .orderBy('id', 'desc')
       .limit(limit)
       .execute();
   }

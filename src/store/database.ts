@@ -38,7 +38,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   if (engine === 'postgres' && options.schema) {
     await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   }
-  await migrate(db);
+  await migrate(db, engine === 'postgres' ? options.schema : undefined);
   return { db, engine, close: () => db.destroy() };
 }
 
@@ -67,8 +67,11 @@ function openPostgres(connectionString: string, schema: string | undefined): Kys
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  // Kysely looks for its migration tables by name in every schema unless told
+  // which one: with a second schema in the database (tests run one per suite)
+  // it would find that one's tables and never create its own.
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
+import { ENGINES } from '../support/engines.js';
 import { makeImage } from '../support/images.js';
 
-describe('/animate delivery', () => {
+describe.each(ENGINES)('/animate delivery (%s)', (engine) => {
   let harness: Harness | undefined;
   afterEach(async () => {
     await harness?.close();
@@ -10,7 +11,7 @@ describe('/animate delivery', () => {
   });
 
   it('sends a link embed when the video is over the upload limit', async () => {
-    harness = await startHarness();
+    harness = await startHarness({ engine });
     const handle = await animate(harness, { image: await makeImage(512, 512), attachmentSizeLimit: 4000 });
     const final = await finalMessage(handle);
     expect(contentOf(final)).toContain('✅');
@@ -23,7 +24,7 @@ describe('/animate delivery', () => {
   });
 
   it('shows the expanded prompt when fal rewrote it', async () => {
-    harness = await startHarness({ falScript: { queuePositions: [0], runningLogs: ['x'], actualPrompt: 'A ginger cat turns its head toward the camera', seed: 1234 } });
+    harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'], actualPrompt: 'A ginger cat turns its head toward the camera', seed: 1234 } });
     const handle = await animate(harness, { image: await makeImage(512, 512), prompt: 'cat turns' });
     const text = contentOf(await finalMessage(handle));
     expect(text).toContain('Prompt used:** A ginger cat turns its head toward the camera');
@@ -31,7 +32,7 @@ describe('/animate delivery', () => {
   });
 
   it('delivers a job exactly once after the bot restarts mid-run, with one submit at fal', async () => {
-    harness = await startHarness({ falScript: { queuePositions: [1, 0], runningLogs: ['Generating'], hang: true } });
+    harness = await startHarness({ engine, falScript: { queuePositions: [1, 0], runningLogs: ['Generating'], hang: true } });
     const h = harness;
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const requestId = await h.discord.waitFor(() => h.fal.submits[0]?.requestId);
@@ -53,7 +54,7 @@ describe('/animate delivery', () => {
   });
 
   it('fails, with a message, a job that died before it was submitted', async () => {
-    harness = await startHarness();
+    harness = await startHarness({ engine });
     const h = harness;
     // A job left half-way by a crash: recorded, never sent to fal.
     const job = await h.app.jobRepository.create({

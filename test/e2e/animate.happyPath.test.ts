@@ -1,21 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
+import { ENGINES } from '../support/engines.js';
 import { makeImage } from '../support/images.js';
 
 const sampleMp4 = readFileSync(new URL('../fixtures/sample.mp4', import.meta.url));
 
-describe('/animate end to end', () => {
+describe.each(ENGINES)('/animate end to end (%s)', (engine) => {
   let harness: Harness;
   beforeEach(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ engine });
   });
   afterEach(async () => {
     await harness.close();
   });
 
   it('defers at once, shows progress, and edits the reply with the MP4 fal made', async () => {
-    harness.fal.setDefaultScript({ queuePositions: [3, 2, 1, 0], runningLogs: Array.from({ length: 12 }, (_, i) => `Generating frames ${i + 1}/12`) });
+    // The queue phase outlasts one progress-edit interval (10 polls × 25 ms > 150 ms),
+    // so the throttled reply must show it whatever the engine's speed.
+    harness.fal.setDefaultScript({ queuePositions: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], runningLogs: Array.from({ length: 12 }, (_, i) => `Generating frames ${i + 1}/12`) });
     const image = await makeImage(640, 480, 'png');
     const handle = await animate(harness, {
       image,

@@ -6,10 +6,12 @@ import { createApp, type App } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { JobState } from '../../src/jobs/states.js';
+import type { Clock } from '../../src/jobs/jobRepository.js';
 import type { QuotaService } from '../../src/quota/quotaService.js';
 import type { JobRow } from '../../src/store/schema.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
+import { TEST_POSTGRES_URL, dropSchema, uniqueSchema, type TestEngine } from './engines.js';
 
 /** Recognisable fake secrets: tests prove they never show up in logs or messages. */
 export const FAKE_DISCORD_TOKEN = 'fake-discord-token.SECRET-9f8e7d6c5b4a';
@@ -20,9 +22,28 @@ export interface HarnessOptions {
   falScript?: FalScript;
   databaseUrl?: string;
   quota?: QuotaService;
+  /** The app's clock (jobs, quota periods, cooldowns); defaults to Date.now. */
+  now?: Clock;
+  /** 'postgres' runs on TEST_POSTGRES_URL in a schema of its own, dropped by close(). */
+  engine?: TestEngine;
+  /**
+   * Keep the operator's quota defaults (budget $10 a month, 5 clips per member
+   * per day…). Otherwise the harness leaves room for every clip a job test
+   * makes: job tests are not about quotas, and quota tests set their rules.
+   */
+  operatorQuotaDefaults?: boolean;
   /** Where log lines go besides the in-memory list (the demo prints nothing of them). */
   logLevel?: string;
 }
+
+/** Room for every clip a job test makes (see HarnessOptions.operatorQuotaDefaults). */
+export const ROOMY_QUOTA_ENV: Record<string, string> = {
+  DEFAULT_GUILD_BUDGET_USD: '100',
+  DEFAULT_MEMBER_CLIPS_PER_DAY: '0',
+  DEFAULT_MEMBER_CONCURRENT_JOBS: '0',
+  DEFAULT_GUILD_CONCURRENT_JOBS: '0',
+  GLOBAL_DAILY_BUDGET_USD: '1000',
+};
 
 export interface Harness {
   readonly discord: FakeDiscord;
@@ -30,6 +51,7 @@ export interface Harness {
   readonly config: Config;
   /** Every JSON log line the bot wrote. */
   readonly logLines: string[];
+  readonly engine: TestEngine;
   app: App;
   /** Stops the bot (jobs stay in the store) and starts a new one on the same database. */
   restart(): Promise<App>;
@@ -57,11 +79,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const discord = await startFakeDiscord();
   const fal = await startFakeFal(options.falScript ? { defaultScript: options.falScript } : {});
   const directory = mkdtempSync(join(tmpdir(), 'animate-test-'));
+  const engine: TestEngine = options.engine ?? (options.databaseUrl && /^postgres/i.test(options.databaseUrl) ? 'postgres' : 'sqlite');
+  const schema = engine === 'postgres' ? uniqueSchema() : undefined;
+  const databaseUrl = options.databaseUrl ?? (engine === 'postgres' ? TEST_POSTGRES_URL : join(directory, 'animate.sqlite'));
   const config = parseConfig({
+    ...(options.operatorQuotaDefaults ? {} : ROOMY_QUOTA_ENV),
     DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
     DISCORD_APPLICATION_ID: discord.applicationId,
     FAL_KEY: FAKE_FAL_KEY,
-    DATABASE_URL: options.databaseUrl ?? join(directory, 'animate.sqlite'),
+    DATABASE_URL: databaseUrl,
     DISCORD_API_BASE_URL: discord.apiBaseUrl,
     DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
     FAL_BASE_URL: fal.baseUrl,
@@ -81,17 +107,37 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), destination });
 
   const boot = async () => {
-    const app = await createApp({ config, logger, finalEditRetryDelayMs: 20, ...(options.quota ? { quota: options.quota } : {}) });
+    const app = await createApp({
+      config,
+      logger,
+      finalEditRetryDelayMs: 20,
+      ...(options.quota ? { quota: options.quota } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(schema ? { store: { schema } } : {}),
+    });
     await app.start();
     return app;
   };
+
+  let firstApp: App;
+  try {
+    firstApp = await boot();
+  } catch (error) {
+    // Nothing would ever close what was started: do it here (and drop the schema).
+    await discord.close();
+    await fal.close();
+    if (schema) await dropSchema(databaseUrl, schema).catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
 
   const harness: Harness = {
     discord,
     fal,
     config,
     logLines,
-    app: await boot(),
+    engine,
+    app: firstApp,
     async restart() {
       await harness.app.stop();
       harness.app = await boot();
@@ -101,6 +147,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.app.stop().catch(() => undefined);
       await discord.close();
       await fal.close();
+      if (schema) await dropSchema(databaseUrl, schema);
       rmSync(directory, { recursive: true, force: true });
     },
   };

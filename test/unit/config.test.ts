@@ -82,6 +82,70 @@ describe('parseConfig', () => {
   });
 });
 
+describe('quota settings', () => {
+  it('default to safe operator values, with money in integer cents', () => {
+    expect(parseConfig(valid).quota).toEqual({
+      globalDailyBudgetCents: 5000,
+      maxGuildBudgetCents: 100_000,
+      allowedGuildIds: [],
+      adminRoleIds: [],
+      defaults: {
+        budgetCents: 1000,
+        budgetPeriod: 'month',
+        memberClipsPerDay: 5,
+        memberCooldownSeconds: 0,
+        memberConcurrentJobs: 2,
+        guildConcurrentJobs: 5,
+        allowedResolutions: ['480p', '720p', '1080p'],
+        maxDurationSeconds: 10,
+        audioAllowed: true,
+      },
+    });
+  });
+
+  it('parses dollars to cents without float drift, and the lists', () => {
+    const { quota } = parseConfig({
+      ...valid,
+      GLOBAL_DAILY_BUDGET_USD: '0.29',
+      DEFAULT_GUILD_BUDGET_USD: '12.345',
+      DEFAULT_GUILD_BUDGET_PERIOD: 'week',
+      DEFAULT_MEMBER_CLIPS_PER_DAY: '0',
+      DEFAULT_ALLOWED_RESOLUTIONS: '480p, 720p',
+      DEFAULT_AUDIO_ALLOWED: 'false',
+      ALLOWED_GUILD_IDS: '123456789012345678, 223456789012345678',
+      QUOTA_ADMIN_ROLE_IDS: '323456789012345678',
+    });
+    expect(quota.globalDailyBudgetCents).toBe(29);
+    expect(quota.defaults.budgetCents).toBe(1235);
+    expect(quota.defaults.budgetPeriod).toBe('week');
+    expect(quota.defaults.memberClipsPerDay).toBe(0);
+    expect(quota.defaults.allowedResolutions).toEqual(['480p', '720p']);
+    expect(quota.defaults.audioAllowed).toBe(false);
+    expect(quota.allowedGuildIds).toEqual(['123456789012345678', '223456789012345678']);
+    expect(quota.adminRoleIds).toEqual(['323456789012345678']);
+  });
+
+  it('names each bad quota setting on its own line', () => {
+    const problems = problemsOf({
+      ...valid,
+      GLOBAL_DAILY_BUDGET_USD: '-1',
+      DEFAULT_GUILD_BUDGET_USD: 'ten',
+      DEFAULT_GUILD_BUDGET_PERIOD: 'year',
+      DEFAULT_MEMBER_CLIPS_PER_DAY: '2.5',
+      DEFAULT_ALLOWED_RESOLUTIONS: '4k',
+      ALLOWED_GUILD_IDS: 'my-server',
+    });
+    for (const name of ['GLOBAL_DAILY_BUDGET_USD', 'DEFAULT_GUILD_BUDGET_USD', 'DEFAULT_GUILD_BUDGET_PERIOD', 'DEFAULT_MEMBER_CLIPS_PER_DAY', 'DEFAULT_ALLOWED_RESOLUTIONS', 'ALLOWED_GUILD_IDS']) {
+      expect(problems.filter((p) => p.startsWith(name)), name).toHaveLength(1);
+    }
+    expect(problems.find((p) => p.startsWith('DEFAULT_GUILD_BUDGET_PERIOD'))).toContain('day, week or month');
+    expect(problems.find((p) => p.startsWith('GLOBAL_DAILY_BUDGET_USD'))).toContain('0 or more');
+    // A value that is there but wrong is not "required".
+    expect(problems.find((p) => p.startsWith('DEFAULT_GUILD_BUDGET_USD'))).toBe('DEFAULT_GUILD_BUDGET_USD must be an amount of US dollars, like 12.50');
+    expect(problems.find((p) => p.startsWith('ALLOWED_GUILD_IDS'))).toContain('comma-separated list of Discord ids');
+  });
+});
+
 describe('parseDeployConfig', () => {
   it('needs only the Discord settings', () => {
     const { FAL_KEY: _unused, ...discordOnly } = valid;

@@ -58,6 +58,44 @@ describe('cleanMemberText', () => {
     for (const invisible of ['\u0007', '\u200B', '\u202E', '\n']) expect(text).not.toContain(invisible);
   });
 
+  it('drops the bidi and invisible characters the first version missed', () => {
+    // Arabic letter mark, soft hyphen, Mongolian vowel separator, a tag character, Hangul filler, NEL, a lone surrogate.
+    const text = cleanMemberText('a\u061Cb\u00ADc\u180Ed\u{E0041}e\u3164f\u0085g\uD800h', 200);
+    expect(text).toBe('abcdefgh');
+  });
+
+  it('keeps right-to-left letters and emoji', () => {
+    expect(cleanMemberText('שלום مرحبا 😀', 200)).toBe('שלום مرحبا 😀');
+  });
+
+  it.each([
+    ['# heading', '\\# heading'],
+    ['### heading', '\\### heading'],
+    ['-# subtext', '\\-# subtext'],
+    ['- item', '\\- item'],
+    ['+ item', '\\+ item'],
+    ['* item', '\\* item'],
+    ['> quote', '\\> quote'],
+    ['>>> quote', '\\>>> quote'],
+    ['12. item', '12\\. item'],
+    ['#hashtag stays', '#hashtag stays'],
+    ['a - b # c', 'a - b # c'],
+  ])('escapes a leading block marker: %j → %j', (input, expected) => {
+    expect(cleanMemberText(input, 200)).toBe(expected);
+  });
+
+  it('leaves no link, masked link or link preview', () => {
+    const text = cleanMemberText('[free nitro](https://evil.example/x) see http://evil.example and [a](b) [c](d)', 200);
+    expect(text).not.toMatch(/https?:\/\//);
+    expect(text).not.toMatch(/(?<!\\)\[/);
+  });
+
+  it('never cuts an emoji in half', () => {
+    const text = cleanMemberText('😀'.repeat(10), 10);
+    expect(text).toBe(`${'😀'.repeat(4)}…`);
+    expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
   it('truncates with an ellipsis', () => {
     expect(cleanMemberText('x'.repeat(50), 10)).toHaveLength(10);
     expect(cleanMemberText('x'.repeat(50), 10).endsWith('…')).toBe(true);

@@ -1,7 +1,15 @@
 import { PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import type { Config } from '../src/config/config.js';
-import { InputError } from '../src/errors.js';
-import { memberRoleIds } from './animate.js';
+import type { Config } from '../config/config.js';
+import { InputError } from '../errors.js';
+
+/** A member as discord.js hands it out: cached (roles in a manager) or raw API data (an id array). */
+type MemberLike = { roles: string[] | { cache: { keys(): Iterable<string> } } } | null | undefined;
+
+export function roleIdsOf(member: MemberLike): string[] {
+  const roles = member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? [...roles] : [...roles.cache.keys()];
+}
 
 /**
  * Who may change quotas: Manage Server, or a role the operator lists in
@@ -11,7 +19,7 @@ import { memberRoleIds } from './animate.js';
  */
 export function canManageQuotas(interaction: ChatInputCommandInteraction, config: Pick<Config, 'quota'>): boolean {
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true) return true;
-  const roles = memberRoleIds(interaction);
+  const roles = roleIdsOf(interaction.member);
   return config.quota.adminRoleIds.some((role) => roles.includes(role));
 }
 
