@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const harness = await startHarness({
     databaseUrl,
     logLevel: 'info',
+    // The operator's defaults, as a fresh server gets them: $10 a month, 5 clips a day.
+    operatorQuotaDefaults: true,
     env: { POLL_INTERVAL_MS: '400', PROGRESS_EDIT_INTERVAL_MS: '1000' },
     falScript: {
       queuePositions: [3, 2, 1, 0],
