@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { PlainSummaryReporter } from './test/support/plainSummaryReporter.js';
 
 export const config = defineConfig({
   test: {
@@ -7,6 +8,7 @@ export const config = defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    reporters: ['default', new PlainSummaryReporter()],
   },
 });
 // Vitest looks for a default export; this is the one place the rule bends.
