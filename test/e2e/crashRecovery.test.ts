@@ -78,6 +78,16 @@ describe('crash recovery (bot process killed mid-job)', () => {
     }
   }
 
+  /** The quota ledger's movements for the (single) job, e.g. ['reserve', 'refund']. */
+  function ledgerKinds(): string[] {
+    const db = new SqliteDatabase(join(directory, 'animate.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('select kind from quota_ledger order by reserved_at, kind desc').all() as Array<{ kind: string }>).map((row) => row.kind).sort();
+    } finally {
+      db.close();
+    }
+  }
+
   async function waitForState(state: string): Promise<void> {
     await discord.waitFor(() => jobStates().some((job) => job.state === state) || undefined, 15_000);
   }
@@ -106,6 +116,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
     expect(handle.events().filter((event) => event.files.length > 0)).toHaveLength(1);
     expect(fal.callsTo('submit')).toHaveLength(1);
     expect(jobStates().map((job) => job.state)).toEqual(['delivered']);
+    expect(ledgerKinds()).toEqual(['commit', 'reserve']);
   }
 
   async function expectFailedOnceWithMessage(handle: InteractionHandle): Promise<void> {
@@ -114,6 +125,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(finalEvents(handle)).toHaveLength(1);
     expect(jobStates().map((job) => job.state)).toEqual(['failed']);
+    expect(ledgerKinds()).toEqual(['refund', 'reserve']);
   }
 
   it('before submit (uploading to fal): fails the job with a message, submits nothing', async () => {

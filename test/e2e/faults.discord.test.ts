@@ -61,6 +61,25 @@ describe('Discord faults at delivery', () => {
     expect(post.files).toHaveLength(1);
   });
 
+  it('does not even try the interaction token for a job that outlived it (~14 min): posts in the channel', async () => {
+    let offsetMs = 0;
+    const h = (harness = await startHarness({
+      now: () => Date.now() + offsetMs,
+      falScript: { queuePositions: [0], runningLogs: ['x'], holdOutput: true },
+    }));
+    const handle = await animate(h, { image: await makeImage(512, 512) });
+    const job = await waitForJobIn(h, ['delivering']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    offsetMs = 14.5 * 60_000; // the job has now run for 14.5 minutes
+    const patchesBefore = h.discord.calls.filter((c) => c.method === 'PATCH').length;
+    h.fal.release(job.request_id!);
+    const post = await h.discord.waitFor(() => h.discord.channelMessages[0]);
+    expect(post.body.content).toContain(`<@${h.discord.memberUserId}>`);
+    expect(post.files[0]?.bytes.equals(sampleMp4)).toBe(true);
+    expect(h.discord.calls.filter((c) => c.method === 'PATCH')).toHaveLength(patchesBefore);
+    expect(handle.events().some((e) => /✅/.test(contentOf(e)))).toBe(false);
+  });
+
   it('sends the link in the channel when the bot may not attach files there', async () => {
     const { h, handle, release } = await jobAtDelivery(perms(PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks));
     h.discord.expireToken(handle.token);
