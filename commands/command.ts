@@ -5,7 +5,7 @@ import type {
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/config.js';
 import type { JobService } from '../src/jobs/jobService.js';
-import type { QuotaAdmin } from '../src/quota/quotaService.js';
+import type { QuotaAdmin } from '../src/quota/quotaTypes.js';
 
 /** What a command handler may use: the pipeline, never SQL or HTTP directly. */
 export interface CommandContext {

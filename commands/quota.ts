@@ -11,7 +11,8 @@ import { changesEmbed, historyEmbed, overviewEmbed, topEmbed } from '../src/disc
 import { guildIdOf, requireQuotaManager } from '../src/discord/permissions.js';
 import { InputError } from '../src/errors.js';
 import type { QuotaSetting, SettingsPatch } from '../src/quota/policy.js';
-import { MAX_COOLDOWN_SECONDS, MAX_COUNT_LIMIT, type ListSetting } from '../src/quota/quotaService.js';
+import { MAX_COOLDOWN_SECONDS, MAX_COUNT_LIMIT } from '../src/quota/quotaService.js';
+import type { ListSetting } from '../src/quota/quotaTypes.js';
 import type { Command, CommandContext } from './command.js';
 
 /** The builder's ceiling; the operator's MAX_GUILD_BUDGET_USD is checked by the quota service. */

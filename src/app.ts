@@ -9,7 +9,8 @@ import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { JobRepository, type Clock } from './jobs/jobRepository.js';
 import { JobService } from './jobs/jobService.js';
 import { sleep } from './jobs/sleep.js';
-import { GuildQuotaService, type QuotaService } from './quota/quotaService.js';
+import { GuildQuotaService } from './quota/quotaService.js';
+import type { QuotaService } from './quota/quotaTypes.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
 export interface AppOptions {

@@ -1,6 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import { formatUsd } from '../quota/cost.js';
-import type { Reservation } from '../quota/quotaService.js';
+import type { Reservation } from '../quota/quotaTypes.js';
 import type { JobRow } from '../store/schema.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
 

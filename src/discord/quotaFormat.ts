@@ -3,7 +3,7 @@ import type { BudgetAlert } from '../quota/alerts.js';
 import { formatUsd } from '../quota/cost.js';
 import type { QuotaSetting } from '../quota/policy.js';
 import type { Spender } from '../quota/quotaStore.js';
-import type { AuditEntry, MemberUsage, QuotaOverview, SettingChange } from '../quota/quotaService.js';
+import type { AuditEntry, MemberUsage, QuotaOverview, SettingChange } from '../quota/quotaTypes.js';
 
 /**
  * What moderators and members read about quotas: embeds for `/quota` and

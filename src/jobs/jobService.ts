@@ -7,7 +7,7 @@ import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
 import { checkImage } from '../media/image.js';
 import { clipCostCents } from '../quota/cost.js';
-import type { MemberContext, QuotaService, Reservation } from '../quota/quotaService.js';
+import type { MemberContext, QuotaService, Reservation } from '../quota/quotaTypes.js';
 import type { JobRow } from '../store/schema.js';
 import { estimateRemainingMs } from './eta.js';
 import { falInputFor } from './falInput.js';

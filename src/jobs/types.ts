@@ -1,5 +1,5 @@
 import type { DurationSeconds, Resolution } from '../config/config.js';
-import type { Reservation } from '../quota/quotaService.js';
+import type { Reservation } from '../quota/quotaTypes.js';
 import type { JobRow } from '../store/schema.js';
 
 /** A file the member attached, as Discord described it (nothing here is trusted). */

@@ -7,7 +7,7 @@ import { parseConfig, secretsOf, type Config } from '../../src/config/config.js'
 import { createLogger } from '../../src/logger.js';
 import type { JobState } from '../../src/jobs/states.js';
 import type { Clock } from '../../src/jobs/jobRepository.js';
-import type { QuotaService } from '../../src/quota/quotaService.js';
+import type { QuotaService } from '../../src/quota/quotaTypes.js';
 import type { JobRow } from '../../src/store/schema.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
