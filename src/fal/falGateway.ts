@@ -111,9 +111,12 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         try {
           return await client.storage.upload(file);
         } catch (error) {
-          throw error instanceof ApiError
-            ? error
-            : new UpstreamError('I could not upload your file to fal. Please try again in a moment.', 'storage_upload', { cause: error, retryable: true });
+          // A broken key is worth its own sentence; any other storage failure reads the same to a member.
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+          throw new UpstreamError('I could not upload your file to fal. Please try again in a moment.', 'storage_upload', {
+            cause: error,
+            retryable: true,
+          });
         }
       }),
 

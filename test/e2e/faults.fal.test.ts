@@ -78,7 +78,7 @@ describe('fal faults', () => {
     harness.fal.failUploads({ status: 500, body: { detail: 'storage down' } });
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     const text = contentOf(await finalMessage(handle));
-    expect(text).toMatch(/upload your file to fal|internal error/);
+    expect(text).toMatch(/could not upload your file to fal/);
     expect(harness.fal.callsTo('submit')).toHaveLength(0);
   });
 
