@@ -6,6 +6,7 @@ import type { ButtonHandler } from './buttonHandler.js';
 const REFUSALS: Record<Exclude<CancelOutcome, 'cancelled'>, string> = {
   not_found: 'I cannot find this job any more.',
   not_allowed: 'Only the member who started this video, or a moderator, can cancel it.',
+  being_submitted: 'Your video is being handed to fal right now. Try again in a few seconds.',
   already_started: 'The video is already being made, so it can no longer be cancelled.',
   already_finished: 'This job has already finished.',
 };

@@ -98,11 +98,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     fal,
     quota,
     async start() {
+      const startedAt = now();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
       await ready;
-      const { resumed, failed } = await jobs.resume();
-      logger.info({ user: client.user?.tag, resumed, failedOnStart: failed }, 'bot is ready');
+      const { resumed, failed, settled } = await jobs.resume(startedAt);
+      logger.info({ user: client.user?.tag, resumed, failedOnStart: failed, settledOnStart: settled }, 'bot is ready');
     },
     async stop(options = {}) {
       stopping = true;

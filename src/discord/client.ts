@@ -11,7 +11,13 @@ export function createDiscordClient(config: Config['discord']): Client {
     intents: [GatewayIntentBits.Guilds],
     rest: { api: config.apiBaseUrl, cdn: config.cdnBaseUrl },
     allowedMentions: { parse: [] },
-    // The bot reads no message history: keep the caches small for long uptimes.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    // The bot reads no message history and needs no member list: interactions
+    // carry what it uses. Bounded caches keep months of uptime flat.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      UserManager: { maxSize: 1_000, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+    }),
   });
 }

@@ -82,6 +82,9 @@ export function fromStatus(status: number, errorType: string | undefined, cause?
   if (status === 504 || errorType === 'generation_timeout' || errorType === 'request_timeout') {
     return new UpstreamError('fal took too long to make the video and gave up.', errorType ?? 'generation_timeout', options);
   }
+  if (status === 502) {
+    return new UpstreamError('I could not reach fal just now. Please try again in a few minutes.', 'bad_gateway', { ...options, retryable: true });
+  }
   if (status === 503 || errorType?.startsWith('runner_')) {
     return new UpstreamError('fal has no capacity for this model right now. Please try again in a few minutes.', errorType ?? 'unavailable', {
       ...options,

@@ -61,30 +61,42 @@ async function readBody(response: Response): Promise<unknown> {
 export function createFalGateway(options: FalGatewayOptions): FalGateway {
   const { baseUrl, logger } = options;
 
-  // fal's X-Fal-Retryable header on a failed call, by request id: the client's
-  // ApiError drops response headers, so the fetch wrapper keeps this one.
+  // fal's X-Fal-Retryable header on a failed status or result read, by
+  // "<request id>/<status|result>": the client's ApiError drops response headers.
   const retryableHints = new Map<string, boolean>();
+  const hintKey = (url: string) => {
+    const match = /\/requests\/([^/?]+)(\/status)?(?:[/?]|$)/.exec(url);
+    return match ? `${match[1]}/${match[2] ? 'status' : 'result'}` : undefined;
+  };
+  const takeHint = (requestId: string, kind: 'status' | 'result') => {
+    const hint = retryableHints.get(`${requestId}/${kind}`);
+    retryableHints.delete(`${requestId}/${kind}`);
+    return hint;
+  };
 
   const guardedFetch: typeof fetch = async (input, init) => {
     const url = rewriteFalUrl(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, baseUrl);
     if (!isSubmitRequest(url, init?.method)) {
       const response = await fetch(url, init);
       const hint = response.headers.get('x-fal-retryable');
-      const requestId = /\/requests\/([^/?]+)\/status/.exec(url)?.[1];
-      if (!response.ok && hint !== null && requestId) retryableHints.set(requestId, hint.trim().toLowerCase() === 'true');
+      const key = hintKey(url);
+      if (!response.ok && hint !== null && key) retryableHints.set(key, hint.trim().toLowerCase() === 'true');
       return response;
     }
-    let response: Response;
     try {
-      response = await fetch(url, init);
+      const response = await fetch(url, init);
+      if (RETRIED_BY_CLIENT.has(response.status)) {
+        throw new SubmitNotRetried(response.status, await readBody(response), OUTCOME_UNKNOWN.has(response.status));
+      }
+      // Read the whole answer here: a body that breaks off after the headers would
+      // otherwise fail inside the client's retry loop and be POSTed again.
+      const body = await response.arrayBuffer();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     } catch (error) {
+      if (error instanceof SubmitNotRetried) throw error;
       // The connection may have dropped after fal queued the job: we cannot know.
       throw new SubmitNotRetried(undefined, undefined, true, error);
     }
-    if (RETRIED_BY_CLIENT.has(response.status)) {
-      throw new SubmitNotRetried(response.status, await readBody(response), OUTCOME_UNKNOWN.has(response.status));
-    }
-    return response;
   };
 
   const client: FalClient = createFalClient({
@@ -134,18 +146,31 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
       } catch (error) {
         // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
         const mapped = mapFalError(error);
-        const hint = retryableHints.get(requestId);
-        retryableHints.delete(requestId);
+        const hint = takeHint(requestId, 'status');
         const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
         const retryable = hint ?? transient;
         if (retryable === mapped.retryable) throw mapped;
         throw new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+      } finally {
+        // A read that succeeded after the client's own retries leaves no stale hint behind.
+        retryableHints.delete(`${requestId}/status`);
       }
     },
 
     result: (requestId) =>
       call('result', async () => {
-        const { data } = await client.queue.result(MODEL_ENDPOINT, { requestId });
+        let data: unknown;
+        try {
+          ({ data } = await client.queue.result(MODEL_ENDPOINT, { requestId }));
+        } catch (error) {
+          const mapped = mapFalError(error);
+          const hint = takeHint(requestId, 'result');
+          throw hint === undefined || hint === mapped.retryable
+            ? mapped
+            : new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable: hint });
+        } finally {
+          retryableHints.delete(`${requestId}/result`);
+        }
         const parsed = wanOutputSchema.safeParse(data);
         if (!parsed.success) {
           throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: parsed.error });

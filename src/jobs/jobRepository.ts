@@ -43,11 +43,17 @@ export class JobRepository {
 
   /**
    * Moves a job to `to` and applies `patch` in the same write. Returns the
-   * updated row, or undefined when another actor already moved the job to a
-   * state from which `to` is not reachable (e.g. it was cancelled meanwhile).
-   * Throws when the transition is illegal from the state the job is in.
+   * updated row, or undefined when another actor already ended the job (e.g.
+   * it was cancelled meanwhile) or, with `onlyFrom`, moved it out of those
+   * states. Throws when the transition is illegal from the state the job is in.
    */
-  async transition(id: string, to: JobState, patch: JobPatch = {}, detail?: string): Promise<JobRow | undefined> {
+  async transition(
+    id: string,
+    to: JobState,
+    patch: JobPatch = {},
+    detail?: string,
+    onlyFrom?: readonly JobState[],
+  ): Promise<JobRow | undefined> {
     const allowedFrom = statesLeadingTo(to);
     const at = this.now();
     return this.db.transaction().execute(async (trx) => {
@@ -56,6 +62,8 @@ export class JobRepository {
       if (!isJobState(current.state)) throw new IllegalTransitionError(id, current.state, to);
       // Someone else finished the job first: not an error, just a lost race.
       if (isTerminal(current.state)) return undefined;
+      // The caller decided on the state it read; anything else moved the job meanwhile.
+      if (onlyFrom && !onlyFrom.includes(current.state)) return undefined;
       if (!allowedFrom.includes(current.state)) throw new IllegalTransitionError(id, current.state, to);
       const result = await trx
         .updateTable('jobs')

@@ -11,6 +11,7 @@ import type { MemberContext, QuotaService, Reservation } from '../quota/quotaTyp
 import type { JobRow } from '../store/schema.js';
 import { estimateRemainingMs } from './eta.js';
 import { falInputFor } from './falInput.js';
+import type { QueueStatus, WanOutput } from '../fal/model.js';
 import type { Clock, JobRepository } from './jobRepository.js';
 import { sleep } from './sleep.js';
 import { PRE_SUBMIT_STATES, TRACKED_STATES, isTerminal, type JobState } from './states.js';
@@ -38,8 +39,10 @@ export interface JobServiceDeps {
 }
 
 const NOT_CHARGED = 'You were not charged.';
-/** Status polls that may fail in a row (network, 5xx after the client's own retries) before we give up. */
-const MAX_STATUS_FAILURES = 5;
+/** Before "prepared" nothing can have reached fal, so a cancel simply ends the job. */
+const CANCELLABLE_BEFORE_SUBMIT: readonly JobState[] = ['received', 'validated', 'reserved'];
+/** How long to keep trying to read the result of a job fal finished. */
+const RESULT_PATIENCE_MS = 10 * 60_000;
 
 /**
  * The pipeline of one `/animate`, from the member's request to the delivered
@@ -94,6 +97,9 @@ export class JobService {
       return { job: reserved, reservation };
     } catch (error) {
       await this.fail(received.id, error, { notify: false });
+      // The job never ran. If something else ended it while we reserved (a
+      // restart's clean-up), fail() left it alone: the refund is still ours.
+      await this.deps.quota.refund(await this.deps.jobs.get(received.id));
       throw error;
     }
   }
@@ -111,8 +117,12 @@ export class JobService {
     const job = await this.deps.jobs.find(jobId);
     if (!job) return 'not_found';
     if (job.user_id !== actor.userId && !actor.isModerator) return 'not_allowed';
-    if (isTerminal(job.state as JobState)) return 'already_finished';
-    if (job.state === 'running' || job.state === 'delivering') return 'already_started';
+    const state = job.state as JobState;
+    if (isTerminal(state)) return 'already_finished';
+    if (state === 'running' || state === 'delivering') return 'already_started';
+    // Between "prepared" and "submitted" the submit may be on the wire with no
+    // request id to cancel yet: refuse rather than refund a job fal will run.
+    if (state === 'prepared') return 'being_submitted';
     if (job.request_id) {
       try {
         await this.deps.fal.cancel(job.request_id);
@@ -121,14 +131,19 @@ export class JobService {
         return 'already_started';
       }
     }
-    const cancelled = await this.deps.jobs.transition(jobId, 'cancelled', {
-      error_code: 'cancelled',
-      error_message: `Cancelled by ${actor.userId}. ${NOT_CHARGED}`,
-      finished_at: this.deps.now(),
-    });
+    // Only from the states we acted on: a job that reached "prepared" meanwhile is being
+    // submitted; once fal confirmed the cancel, its word stands even if a poll saw it start.
+    const cancelled = await this.deps.jobs.transition(
+      jobId,
+      'cancelled',
+      { error_code: 'cancelled', error_message: `Cancelled by ${actor.userId}. ${NOT_CHARGED}`, finished_at: this.deps.now() },
+      undefined,
+      job.request_id ? ['submitted', 'queued', 'running'] : CANCELLABLE_BEFORE_SUBMIT,
+    );
     if (!cancelled) {
       const now = await this.deps.jobs.get(jobId);
-      return isTerminal(now.state as JobState) ? 'already_finished' : 'already_started';
+      if (isTerminal(now.state as JobState)) return 'already_finished';
+      return now.state === 'prepared' ? 'being_submitted' : 'already_started';
     }
     this.log(cancelled).info({ by: actor.userId }, 'job cancelled');
     await this.deps.quota.refund(cancelled);
@@ -147,13 +162,16 @@ export class JobService {
    * After a restart: resume tracking every job fal knows about, and fail (with
    * a refund and a message) every job that died before it was submitted.
    */
-  async resume(): Promise<{ resumed: number; failed: number }> {
-    const tracked = await this.deps.jobs.inStates(TRACKED_STATES);
+  async resume(startedAt: number): Promise<{ resumed: number; failed: number; settled: number }> {
+    // Only jobs from before this start: an interaction that arrives as the
+    // gateway connects is already this process's own job, not a leftover.
+    const fromBefore = (jobs: JobRow[]) => jobs.filter((job) => job.created_at < startedAt);
+    const tracked = fromBefore(await this.deps.jobs.inStates(TRACKED_STATES));
     for (const job of tracked) {
       this.log(job).info({ state: job.state }, 'resuming job after restart');
       this.background(job.id, () => this.trackAndDeliver(job));
     }
-    const unsubmitted = await this.deps.jobs.inStates(PRE_SUBMIT_STATES);
+    const unsubmitted = fromBefore(await this.deps.jobs.inStates(PRE_SUBMIT_STATES));
     for (const job of unsubmitted) {
       if (job.state === 'prepared') {
         // The process died between "prepared" and "submitted": the submit may or may not
@@ -165,7 +183,25 @@ export class JobService {
         new UnavailableError('The bot restarted before your video was started, so it was not made.'),
       );
     }
-    return { resumed: tracked.length, failed: unsubmitted.length };
+    return { resumed: tracked.length, failed: unsubmitted.length, settled: await this.settleFinishedJobs() };
+  }
+
+  /**
+   * A job's final state and its quota settlement are two writes; a crash
+   * between them leaves a finished job whose reservation is still open. Settle
+   * those by the state the job ended in (the ledger takes each at most once).
+   */
+  private async settleFinishedJobs(): Promise<number> {
+    let settled = 0;
+    for (const jobId of await this.deps.quota.unsettledJobIds()) {
+      const job = await this.deps.jobs.find(jobId);
+      if (!job || !isTerminal(job.state as JobState)) continue;
+      if (job.state === 'delivered') await this.deps.quota.commit(job);
+      else await this.deps.quota.refund(job);
+      this.log(job).warn({ state: job.state }, 'settled the quota of a job finished before a crash');
+      settled += 1;
+    }
+    return settled;
   }
 
   /** Ends every background loop, leaving unfinished jobs in the store to resume later. */
@@ -235,14 +271,28 @@ export class JobService {
     await this.deliver(current);
   }
 
-  /** Polls fal until the job completes. Returns undefined when the service is stopping. */
+  /**
+   * Polls fal until the job completes. Returns undefined when the service is
+   * stopping. A status read costs nothing, so failed reads are retried until
+   * the job's deadline (unless fal says retrying cannot help); the deadlines
+   * apply only to a job fal has not finished, so a restart after a long
+   * outage still collects a video that was made meanwhile.
+   */
   private async track(job: JobRow): Promise<JobRow | undefined> {
     const { fal, config, now } = this.deps;
     const requestId = job.request_id;
     if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
     let current = job;
-    let failures = 0;
     while (!this.stopping) {
+      let status: QueueStatus | undefined;
+      try {
+        status = await fal.status(requestId);
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.retryable)) throw error;
+        this.log(current).warn({ err: error }, 'fal status check failed; asking again at the next poll');
+      }
+      if (status?.status === 'COMPLETED') return current;
+
       const waitedMs = now() - (current.submitted_at ?? current.created_at);
       if (waitedMs > config.jobMaxWaitMs) {
         await fal.cancel(requestId).catch(() => undefined);
@@ -251,7 +301,7 @@ export class JobService {
           'max_wait_exceeded',
         );
       }
-      if (current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
+      if (status?.status !== 'IN_PROGRESS' && current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
         // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
         const cancelled = await fal.cancel(requestId).then(
           () => true,
@@ -264,25 +314,12 @@ export class JobService {
           );
         }
       }
-      let status;
-      try {
-        status = await fal.status(requestId);
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        // The client already retried with backoff; we add patience across polls,
-        // unless fal said (X-Fal-Retryable: false) that asking again cannot help.
-        const retryable = error instanceof UpstreamError && error.retryable;
-        this.log(current).warn({ err: error, failures }, 'fal status check failed');
-        if (!retryable || failures >= MAX_STATUS_FAILURES) throw error;
-        await sleep(config.pollIntervalMs, this.stopController.signal);
-        continue;
-      }
-      if (status.status === 'COMPLETED') return current;
-      if (status.status === 'IN_QUEUE') {
+
+      if (status?.status === 'IN_QUEUE') {
+        // Also after running: fal puts a job back in line when its runner fails.
         current = await this.move(current, 'queued', { queue_position: status.queue_position ?? null });
         this.progress(current, 'queued');
-      } else {
+      } else if (status?.status === 'IN_PROGRESS') {
         const lastLog = status.logs?.at(-1)?.message ?? current.last_log;
         const startedAt = current.started_at ?? now();
         current = await this.move(current, 'running', { last_log: lastLog ?? null, started_at: startedAt, queue_position: null });
@@ -293,11 +330,33 @@ export class JobService {
     return undefined;
   }
 
+  /**
+   * The result of a job fal finished: it is paid for, so a passing failure to
+   * read it (network, 502/503, or fal saying retry) is retried with backoff
+   * for a while. The model's own failures (422, 500, 504) end the job.
+   */
+  private async resultOf(job: JobRow): Promise<WanOutput | undefined> {
+    const requestId = job.request_id ?? '';
+    const giveUpAt = this.deps.now() + RESULT_PATIENCE_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.deps.fal.result(requestId);
+      } catch (error) {
+        const retryable = error instanceof UpstreamError && error.retryable;
+        if (!retryable || this.deps.now() >= giveUpAt) throw error;
+        this.log(job).warn({ err: error, attempt }, 'could not read the result from fal; trying again');
+        await sleep(Math.min(30_000, this.deps.config.pollIntervalMs * 2 ** attempt), this.stopController.signal);
+        if (this.stopping) return undefined; // the next start collects it
+      }
+    }
+  }
+
   private async deliver(job: JobRow): Promise<void> {
-    const { fal, notifier, quota, config } = this.deps;
+    const { notifier, quota, config } = this.deps;
     let current = job;
     if (current.state !== 'delivering' || !current.video_url) {
-      const output = await fal.result(current.request_id ?? '');
+      const output = await this.resultOf(current);
+      if (!output) return;
       current = await this.move(current, 'delivering', {
         video_url: output.video.url,
         video_bytes: output.video.file_size ?? null,
@@ -367,7 +426,8 @@ export class JobService {
     const existing = await this.deps.jobs.find(jobId);
     if (!existing || isTerminal(existing.state as JobState)) return;
     const code = error instanceof UpstreamError ? error.code : error instanceof UserFacingError ? error.kind : 'internal';
-    const memberMessage = `${memberMessageFor(error)} ${NOT_CHARGED}`;
+    const reason = memberMessageFor(error);
+    const memberMessage = /not charged/i.test(reason) ? reason : `${reason} ${NOT_CHARGED}`;
     const failed = await this.deps.jobs.transition(jobId, 'failed', {
       error_code: code,
       error_message: memberMessage,

@@ -31,7 +31,8 @@ const forward: Record<JobState, readonly JobState[]> = {
   // fal may report any later phase on the first poll (a short queue, a fast job).
   submitted: ['queued', 'running', 'delivering'],
   queued: ['queued', 'running', 'delivering'],
-  running: ['running', 'delivering'],
+  // fal puts a job back in line when its runner fails (and retries it up to 10 times).
+  running: ['running', 'queued', 'delivering'],
   delivering: ['delivered'],
   delivered: [],
   failed: [],

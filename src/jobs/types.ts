@@ -71,4 +71,4 @@ export interface JobNotifier {
   cancelled(job: JobRow, cancelledBy: string): Promise<void>;
 }
 
-export type CancelOutcome = 'cancelled' | 'not_found' | 'not_allowed' | 'already_started' | 'already_finished';
+export type CancelOutcome = 'cancelled' | 'not_found' | 'not_allowed' | 'being_submitted' | 'already_started' | 'already_finished';

@@ -130,6 +130,10 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     await this.settle(job, 'refund');
   }
 
+  async unsettledJobIds(): Promise<string[]> {
+    return this.quotaStore.unsettledJobIds(this.quotaStore.db);
+  }
+
   /** Every money movement of a job, oldest first (audits and tests). */
   async movements(jobId: string): Promise<LedgerRow[]> {
     return this.quotaStore.ledgerOf(this.quotaStore.db, jobId);

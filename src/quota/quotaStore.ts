@@ -167,6 +167,17 @@ export class QuotaStore {
       .executeTakeFirst();
   }
 
+  /** Jobs whose reservation was never settled: only their reserve row exists. */
+  async unsettledJobIds(db: Db): Promise<string[]> {
+    const rows = await db
+      .selectFrom('quota_ledger')
+      .select('job_id')
+      .groupBy('job_id')
+      .having((eb) => eb.fn.countAll(), '=', 1)
+      .execute();
+    return rows.map((row) => row.job_id);
+  }
+
   async ledgerOf(db: Db, jobId: string): Promise<LedgerRow[]> {
     return db
       .selectFrom('quota_ledger')

@@ -35,6 +35,8 @@ export interface QuotaService {
   reserve(job: JobRow, member: MemberContext): Promise<Reservation>;
   commit(job: JobRow): Promise<void>;
   refund(job: JobRow): Promise<void>;
+  /** Ids of jobs reserved but neither committed nor refunded (a crash between the two writes). */
+  unsettledJobIds(): Promise<string[]>;
 }
 
 /** No limits: what a deployment without quota rules gets. */
@@ -42,6 +44,7 @@ export const unlimitedQuota: QuotaService = {
   reserve: (job) => Promise.resolve({ costCents: job.cost_cents, remainingCents: null, periodLabel: null }),
   commit: () => Promise.resolve(),
   refund: () => Promise.resolve(),
+  unsettledJobIds: () => Promise.resolve([]),
 };
 
 /** A server's rules and this period's spending, for `/quota show`. */

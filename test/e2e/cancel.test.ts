@@ -83,4 +83,17 @@ describe('the Cancel button', () => {
     const lastEdits = handle.events().filter((e) => e.kind === 'edit' && /Making your video|✅/.test(contentOf(e)));
     for (const edit of lastEdits) expect(edit.body.components ?? []).toEqual([]);
   });
+
+  it('refuses, for a moment, to cancel a job whose submit is on its way to fal', async () => {
+    harness.fal.setDefaultScript({ queuePositions: [0], runningLogs: ['x'], holdSubmitResponse: true });
+    const handle = await animate(harness, { image: await makeImage(512, 512) });
+    await harness.fal.waitFor(() => harness.fal.submits[0]);
+    const { id: jobId } = await waitForJobIn(harness, ['prepared']);
+    const click = await harness.discord.clickButton(handle, `cancel:${jobId}`);
+    const refusal = await click.waitForEvent((e) => e.kind === 'followup');
+    expect(contentOf(refusal)).toMatch(/being handed to fal right now/);
+    harness.fal.releaseSubmits();
+    await handle.waitForEvent((e) => /✅/.test(contentOf(e)));
+    expect(await harness.app.jobRepository.inStates(['delivered'])).toHaveLength(1);
+  });
 });

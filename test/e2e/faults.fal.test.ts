@@ -97,4 +97,48 @@ describe('fal faults', () => {
     expect(final.files).toHaveLength(0);
     expect(contentOf(final)).toContain(job.video_url!);
   });
+
+  it('never submits twice when the submit answer breaks off after the headers', async () => {
+    const { h, text, job } = await run({ falScript: { submitBodyBreaks: true } });
+    expect(h.fal.callsTo('submit')).toHaveLength(1);
+    expect(h.fal.submits).toHaveLength(1);
+    expect(text).toMatch(/did not confirm/);
+    expect(job.error_code).toBe('submit_outcome_unknown');
+  });
+
+  it('keeps asking for the result of a finished job through a passing 503', async () => {
+    const { h, text, job } = await run({
+      falScript: { queuePositions: [0], runningLogs: ['x'], resultErrors: [falInfraError(503, 'runner_unavailable', true)] },
+    });
+    expect(text).toContain('✅');
+    expect(job.state).toBe('delivered');
+    expect(h.fal.callsTo('result').map((c) => c.status)).toEqual([503, 200]);
+  });
+
+  it('follows a job fal puts back in line after a runner failed, and delivers it', async () => {
+    const { h, text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['a', 'b'], requeueOnce: true } });
+    expect(text).toContain('✅');
+    expect(job.state).toBe('delivered');
+    const states = (await h.app.jobRepository.events(job.id)).map((e) => e.to);
+    expect(states.indexOf('queued', states.indexOf('running'))).toBeGreaterThan(-1);
+  });
+
+  it('collects a video fal finished while the bot was down longer than the job deadline', async () => {
+    let offsetMs = 0;
+    harness = await startHarness({ now: () => Date.now() + offsetMs, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } });
+    const h = harness;
+    const handle = await animate(h, { image: await makeImage(512, 512) });
+    const requestId = await h.fal.waitFor(() => h.fal.submits[0]?.requestId);
+    await h.discord.waitFor(() => h.fal.statusOf(requestId) === 'IN_PROGRESS');
+    await h.app.stop();
+    h.fal.release(requestId);
+    offsetMs = 25 * 60_000; // down for 25 minutes; the deadline is 20
+    await h.restart();
+    // The interaction token is long gone too, so the video arrives in the channel.
+    const post = await h.discord.waitFor(() => h.discord.channelMessages[0]);
+    expect(post.body.content).toContain('✅');
+    expect(post.files).toHaveLength(1);
+    expect(handle.events().some((e) => /❌/.test(contentOf(e)))).toBe(false);
+    expect(h.fal.callsTo('cancel')).toHaveLength(0);
+  });
 });

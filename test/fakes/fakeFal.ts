@@ -46,6 +46,12 @@ export interface FalScript {
   holdInQueue?: boolean;
   /** The job is queued at once, but the submit's HTTP answer waits until releaseSubmits(). */
   holdSubmitResponse?: boolean;
+  /** The job is queued and the submit answers 200, but the body breaks off half-way (connection drop). */
+  submitBodyBreaks?: boolean;
+  /** The first N result calls answer these, in order, before the real result. */
+  resultErrors?: FalErrorResponse[];
+  /** After its running logs, the job goes back in line once (a runner failed), then runs again. */
+  requeueOnce?: boolean;
 }
 
 export interface RecordedFalCall {
@@ -164,6 +170,8 @@ interface Job {
   logs: RequestLog[];
   released: boolean;
   pendingStatusErrors: FalErrorResponse[];
+  pendingResultErrors: FalErrorResponse[];
+  requeued: boolean;
   startedAt?: number;
   completedAt?: number;
   outputUrl?: string;
@@ -296,6 +304,12 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       job.state = 'IN_PROGRESS';
       return;
     }
+    if (job.script.requeueOnce && !job.requeued) {
+      // Back in line at the last queue position, as fal does when a runner dies.
+      job.requeued = true;
+      job.state = 'IN_QUEUE';
+      return;
+    }
     complete(job);
   }
 
@@ -397,6 +411,8 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       logs: [],
       released: false,
       pendingStatusErrors: [...(script.statusErrors ?? [])],
+      pendingResultErrors: [...(script.resultErrors ?? [])],
+      requeued: false,
     });
     submits.push({ requestId, input: call.json, headers: call.headers, query: call.query });
     if (script.submitAcceptThenFail) {
@@ -411,7 +427,11 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
         { request_id: requestId, ...queueUrls(requestId), queue_position: firstPosition },
         { 'x-fal-request-id': requestId },
       );
-    if (script.holdSubmitResponse) heldSubmits.push(answer);
+    if (script.submitBodyBreaks) {
+      const text = JSON.stringify({ request_id: requestId, ...queueUrls(requestId) });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.write(text.slice(0, 10), () => res.destroy());
+    } else if (script.holdSubmitResponse) heldSubmits.push(answer);
     else answer();
   }
 
@@ -481,8 +501,9 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
       sendJson(incoming.res, 400, { detail: 'Request is still in progress' }, headers);
       return;
     }
-    if (job.script.resultError) {
-      sendError(incoming.res, job.script.resultError, headers);
+    const resultError = job.pendingResultErrors.shift() ?? job.script.resultError;
+    if (resultError) {
+      sendError(incoming.res, resultError, headers);
       return;
     }
     const bytes = job.script.videoBytes ?? defaultVideo;

@@ -22,9 +22,11 @@ describe('job state machine', () => {
     expect(canTransition('queued', 'delivering')).toBe(true);
   });
 
-  it('never goes backwards', () => {
-    expect(canTransition('running', 'queued')).toBe(false);
+  it('never goes backwards, except when fal puts a job back in line after a runner failed', () => {
+    expect(canTransition('running', 'queued')).toBe(true);
     expect(canTransition('delivering', 'running')).toBe(false);
+    expect(canTransition('delivering', 'queued')).toBe(false);
+    expect(canTransition('submitted', 'prepared')).toBe(false);
   });
 
   it('can fail or cancel from every unfinished state and from no finished one', () => {
@@ -37,5 +39,6 @@ describe('job state machine', () => {
   it('lists the guard states for a compare-and-set', () => {
     expect(statesLeadingTo('delivered')).toEqual(['delivering']);
     expect(statesLeadingTo('running').sort()).toEqual(['queued', 'running', 'submitted'].sort());
+    expect(statesLeadingTo('queued').sort()).toEqual(['queued', 'running', 'submitted'].sort());
   });
 });
