@@ -10,7 +10,7 @@ import type { BudgetPeriod, Resolution } from '../src/config/config.js';
 import { changesEmbed, historyEmbed, overviewEmbed, topEmbed } from '../src/discord/quotaFormat.js';
 import { guildIdOf, requireQuotaManager } from '../src/discord/permissions.js';
 import { InputError } from '../src/errors.js';
-import type { QuotaSetting, SettingsPatch } from '../src/quota/policy.js';
+import { QUOTA_SETTINGS, type QuotaSetting, type SettingsPatch } from '../src/quota/policy.js';
 import { MAX_COOLDOWN_SECONDS, MAX_COUNT_LIMIT } from '../src/quota/quotaService.js';
 import type { ListSetting } from '../src/quota/quotaTypes.js';
 import type { Command, CommandContext } from './command.js';
@@ -47,21 +47,7 @@ const UNSET_CHOICES: Record<string, readonly QuotaSetting[]> = {
   roles: ['allowedRoleIds'],
   exempt: ['exemptRoleIds'],
   modlog: ['modLogChannelId'],
-  all: [
-    'budgetCents',
-    'budgetPeriod',
-    'memberClipsPerDay',
-    'memberCooldownSeconds',
-    'memberConcurrentJobs',
-    'guildConcurrentJobs',
-    'allowedResolutions',
-    'maxDurationSeconds',
-    'audioAllowed',
-    'allowedChannelIds',
-    'allowedRoleIds',
-    'exemptRoleIds',
-    'modLogChannelId',
-  ],
+  all: QUOTA_SETTINGS,
 };
 
 const data = new SlashCommandBuilder()

@@ -10,18 +10,8 @@ import type { PeriodWindow } from './periods.js';
  * reservation's transaction and either pass or throw a QuotaError naming the
  * rule, written for the member, with when to try again.
  */
-export interface QuotaRules {
-  /** Per period; 0 = nothing may be spent. */
-  budgetCents: number;
-  budgetPeriod: BudgetPeriod;
-  /** 0 = no limit, for this and the three below. */
-  memberClipsPerDay: number;
-  memberCooldownSeconds: number;
-  memberConcurrentJobs: number;
-  guildConcurrentJobs: number;
-  allowedResolutions: readonly Resolution[];
-  maxDurationSeconds: number;
-  audioAllowed: boolean;
+/** The operator's defaults (budget, member and server limits, allowed settings) plus what only a server sets. */
+export interface QuotaRules extends QuotaDefaults {
   /** Empty = every channel. */
   allowedChannelIds: readonly string[];
   /** Empty = everyone. */
