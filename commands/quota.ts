@@ -163,6 +163,8 @@ function listAction(interaction: ChatInputCommandInteraction): 'add' | 'remove' 
 export function dollarsToCents(usd: number): number {
   if (!Number.isFinite(usd) || usd < 0) throw new InputError('The amount must be 0 or more US dollars.');
   if (usd > BUDGET_OPTION_MAX_USD) throw new InputError(`The amount can be at most $${BUDGET_OPTION_MAX_USD}.`);
+  // A typo like 0.004 must not silently become a $0 budget (which stops /animate).
+  if (usd > 0 && usd < 0.01) throw new InputError('The amount must be at least $0.01, or 0 to stop spending.');
   return Math.round(usd * 100);
 }
 

@@ -2,6 +2,7 @@ import { EmbedBuilder } from 'discord.js';
 import type { BudgetAlert } from '../quota/alerts.js';
 import { formatUsd } from '../quota/cost.js';
 import type { QuotaSetting } from '../quota/policy.js';
+import { shortList } from '../shortList.js';
 import type { Spender } from '../quota/quotaStore.js';
 import type { AuditEntry, MemberUsage, QuotaOverview, SettingChange } from '../quota/quotaTypes.js';
 
@@ -211,7 +212,7 @@ function clips(n: number): string {
 
 function mentionList(value: unknown, prefix: '#' | '@&', empty: string): string {
   if (!Array.isArray(value) || value.length === 0) return empty;
-  return value.map((id) => `<${prefix}${String(id)}>`).join(', ');
+  return shortList(value.map((id) => `<${prefix}${String(id)}>`));
 }
 
 function formatSeconds(seconds: number): string {

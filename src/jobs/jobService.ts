@@ -196,7 +196,7 @@ export class JobService {
     for (const jobId of await this.deps.quota.unsettledJobIds()) {
       const job = await this.deps.jobs.find(jobId);
       if (!job || !isTerminal(job.state as JobState)) continue;
-      if (job.state === 'delivered') await this.deps.quota.commit(job);
+      if (job.state === 'delivered' || isPaidButUndelivered(job)) await this.deps.quota.commit(job);
       else await this.deps.quota.refund(job);
       this.log(job).warn({ state: job.state }, 'settled the quota of a job finished before a crash');
       settled += 1;
@@ -374,7 +374,7 @@ export class JobService {
     try {
       await notifier.delivered(current, delivery);
     } catch (error) {
-      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', 'undeliverable', { cause: error });
+      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', UNDELIVERABLE, { cause: error });
     }
     const delivered = await this.deps.jobs.transition(current.id, 'delivered', {
       finished_at: this.deps.now(),
@@ -427,7 +427,8 @@ export class JobService {
     if (!existing || isTerminal(existing.state as JobState)) return;
     const code = error instanceof UpstreamError ? error.code : error instanceof UserFacingError ? error.kind : 'internal';
     const reason = memberMessageFor(error);
-    const memberMessage = /not charged/i.test(reason) ? reason : `${reason} ${NOT_CHARGED}`;
+    const paid = error instanceof UpstreamError && error.code === UNDELIVERABLE;
+    const memberMessage = paid || /not charged/i.test(reason) ? reason : `${reason} ${NOT_CHARGED}`;
     const failed = await this.deps.jobs.transition(jobId, 'failed', {
       error_code: code,
       error_message: memberMessage,
@@ -440,7 +441,9 @@ export class JobService {
     } else {
       log.error({ err: error }, 'job failed with an unexpected error');
     }
-    await this.deps.quota.refund(failed);
+    // A video fal made and we could not hand over was still paid for: it counts.
+    if (isPaidButUndelivered(failed)) await this.deps.quota.commit(failed);
+    else await this.deps.quota.refund(failed);
     if (!options.notify) return;
     await this.deps.notifier.failed(failed, memberMessage).catch((notifyError: unknown) => {
       log.warn({ err: notifyError }, 'could not tell the member that the job failed');
@@ -453,6 +456,12 @@ class JobEndedElsewhere extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} ended elsewhere`);
   }
+}
+
+const UNDELIVERABLE = 'undeliverable';
+
+function isPaidButUndelivered(job: JobRow): boolean {
+  return job.state === 'failed' && job.error_code === UNDELIVERABLE;
 }
 
 function formatMinutes(ms: number): string {

@@ -1,6 +1,7 @@
 import type { BudgetPeriod, QuotaDefaults, Resolution } from '../config/config.js';
 import { QuotaError } from '../errors.js';
 import type { GuildSettingsRow } from '../store/schema.js';
+import { shortList } from '../shortList.js';
 import { formatUsd } from './cost.js';
 import type { PeriodWindow } from './periods.js';
 
@@ -51,9 +52,10 @@ export function emptySettings(): GuildSettings {
   return Object.fromEntries(QUOTA_SETTINGS.map((key) => [key, null])) as GuildSettings;
 }
 
-export function effectiveRules(settings: GuildSettings, defaults: QuotaDefaults): QuotaRules {
+export function effectiveRules(settings: GuildSettings, defaults: QuotaDefaults, maxBudgetCents = Number.POSITIVE_INFINITY): QuotaRules {
   return {
-    budgetCents: settings.budgetCents ?? defaults.budgetCents,
+    // A budget set under a higher operator cap follows the cap down when it is lowered.
+    budgetCents: Math.min(settings.budgetCents ?? defaults.budgetCents, maxBudgetCents),
     budgetPeriod: settings.budgetPeriod ?? defaults.budgetPeriod,
     memberClipsPerDay: settings.memberClipsPerDay ?? defaults.memberClipsPerDay,
     memberCooldownSeconds: settings.memberCooldownSeconds ?? defaults.memberCooldownSeconds,
@@ -185,11 +187,11 @@ export function checkRequest(rules: QuotaRules, request: QuotaRequest): void {
     !allowedChannelIds.includes(request.channelId) &&
     !(request.parentChannelId !== null && allowedChannelIds.includes(request.parentChannelId))
   ) {
-    const where = allowedChannelIds.map((id) => `<#${id}>`).join(', ');
+    const where = shortList(allowedChannelIds.map((id) => `<#${id}>`));
     throw new QuotaError(`/animate does not work in this channel. Try it in ${where}.`, 'channel');
   }
   if (allowedRoleIds.length > 0 && !allowedRoleIds.some((role) => request.roleIds.includes(role))) {
-    const roles = allowedRoleIds.map((id) => `<@&${id}>`).join(', ');
+    const roles = shortList(allowedRoleIds.map((id) => `<@&${id}>`));
     throw new QuotaError(`On this server only members with one of these roles may use /animate: ${roles}.`, 'role');
   }
   if (!(rules.allowedResolutions as readonly string[]).includes(request.resolution)) {

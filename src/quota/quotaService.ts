@@ -86,7 +86,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     // A refusal is returned, not thrown, so the transaction (which may have
     // created the settings row) commits and the budget alert can follow it.
     const outcome = await store.db.transaction().execute(async (trx) => {
-      const rules = effectiveRules(settingsFromRow(await store.lockGuild(trx, guildId, nowMs)), quota.defaults);
+      const rules = effectiveRules(settingsFromRow(await store.lockGuild(trx, guildId, nowMs)), quota.defaults, quota.maxGuildBudgetCents);
       const period = periodWindow(rules.budgetPeriod, nowMs);
       const day = periodWindow('day', nowMs);
       try {
@@ -115,7 +115,12 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     });
 
     const { rules, period, spentCents, refused } = outcome;
-    const exhausted = refused instanceof QuotaError && refused.rule === 'guild_budget';
+    // "Used up" only when not even the cheapest clip the server allows still fits,
+    // not merely because this (perhaps 1080p, 10 s) clip did not.
+    const exhausted =
+      refused instanceof QuotaError &&
+      refused.rule === 'guild_budget' &&
+      rules.budgetCents - spentCents < this.cheapestClipCents(rules);
     if (!refused || exhausted) await this.alertIfDue(guildId, rules, period, spentCents, exhausted, nowMs);
     if (refused) throw refused;
     this.log(job).debug({ costCents, spentCents, period: period.key }, 'quota reserved');
@@ -150,7 +155,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     const { db } = this.quotaStore;
     const nowMs = this.deps.now();
     const settings = settingsFromRow(await this.quotaStore.findGuild(db, guildId));
-    const rules = effectiveRules(settings, this.deps.config.quota.defaults);
+    const rules = effectiveRules(settings, this.deps.config.quota.defaults, this.deps.config.quota.maxGuildBudgetCents);
     const period = periodWindow(rules.budgetPeriod, nowMs);
     const spentCents = await this.quotaStore.guildSpent(db, guildId, period);
     const leftCents = Math.max(0, rules.budgetCents - spentCents);
@@ -173,7 +178,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
   async memberUsage(guildId: string, userId: string, roleIds: readonly string[]): Promise<MemberUsage> {
     const { db } = this.quotaStore;
     const nowMs = this.deps.now();
-    const rules = effectiveRules(settingsFromRow(await this.quotaStore.findGuild(db, guildId)), this.deps.config.quota.defaults);
+    const rules = effectiveRules(settingsFromRow(await this.quotaStore.findGuild(db, guildId)), this.deps.config.quota.defaults, this.deps.config.quota.maxGuildBudgetCents);
     const period = periodWindow(rules.budgetPeriod, nowMs);
     const day = periodWindow('day', nowMs);
     const exempt = isExempt(rules, roleIds);
@@ -251,7 +256,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
 
   async top(guildId: string, limit = 10): Promise<{ period: PeriodWindow; spenders: Spender[] }> {
     const { db } = this.quotaStore;
-    const rules = effectiveRules(settingsFromRow(await this.quotaStore.findGuild(db, guildId)), this.deps.config.quota.defaults);
+    const rules = effectiveRules(settingsFromRow(await this.quotaStore.findGuild(db, guildId)), this.deps.config.quota.defaults, this.deps.config.quota.maxGuildBudgetCents);
     const period = periodWindow(rules.budgetPeriod, this.deps.now());
     return { period, spenders: await this.quotaStore.topSpenders(db, guildId, period, limit) };
   }
@@ -385,6 +390,11 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     }
   }
 
+  private cheapestClipCents(rules: QuotaRules): number {
+    const prices = rules.allowedResolutions.map((resolution) => clipCostCents(this.deps.config.priceCentsPerSecond, resolution, '5'));
+    return Math.min(...prices);
+  }
+
   private async alertIfDue(
     guildId: string,
     rules: QuotaRules,
@@ -395,8 +405,11 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
   ): Promise<void> {
     const channelId = rules.modLogChannelId;
     if (!channelId) return;
-    for (const thresholdPercent of alertThresholds(spentCents, rules.budgetCents, exhausted)) {
+    const reached = alertThresholds(spentCents, rules.budgetCents, exhausted);
+    for (const thresholdPercent of reached) {
       if (!(await this.quotaStore.claimAlert(this.quotaStore.db, guildId, period.key, thresholdPercent, nowMs))) continue;
+      // Reaching 100 % at once says all the 80 % alert would: claim it quietly.
+      if (thresholdPercent === 80 && reached.includes(100)) continue;
       const alert = { guildId, channelId, thresholdPercent, spentCents, budgetCents: rules.budgetCents, period };
       this.deps.logger.info({ guildId, thresholdPercent, spentCents, budgetCents: rules.budgetCents, period: period.key }, 'quota: budget alert');
       // Posted in the background: the member's reservation must not wait on Discord.

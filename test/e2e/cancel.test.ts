@@ -94,6 +94,8 @@ describe('the Cancel button', () => {
     expect(contentOf(refusal)).toMatch(/being handed to fal right now/);
     harness.fal.releaseSubmits();
     await handle.waitForEvent((e) => /✅/.test(contentOf(e)));
+    // The ✅ edit lands just before the job's final write: wait for the pipeline to settle.
+    await harness.app.jobs.idle();
     expect(await harness.app.jobRepository.inStates(['delivered'])).toHaveLength(1);
   });
 });

@@ -111,20 +111,25 @@ describe('crash recovery (bot process killed mid-job)', () => {
 
   async function expectDeliveredOnce(handle: InteractionHandle): Promise<void> {
     await handle.waitForEvent((event) => /✅/.test(contentOf(event)), 15_000);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to show up
+    // The ✅ edit lands just before the bot's final write; then leave room for a duplicate to show up.
+    await waitForState('delivered');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(finalEvents(handle)).toHaveLength(1);
     expect(handle.events().filter((event) => event.files.length > 0)).toHaveLength(1);
     expect(fal.callsTo('submit')).toHaveLength(1);
     expect(jobStates().map((job) => job.state)).toEqual(['delivered']);
+    await discord.waitFor(() => ledgerKinds().length === 2 || undefined);
     expect(ledgerKinds()).toEqual(['commit', 'reserve']);
   }
 
   async function expectFailedOnceWithMessage(handle: InteractionHandle): Promise<void> {
     const final = await handle.waitForEvent((event) => /❌/.test(contentOf(event)), 15_000);
     expect(contentOf(final)).toMatch(/restarted before your video was started.*not charged/);
+    await waitForState('failed');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(finalEvents(handle)).toHaveLength(1);
     expect(jobStates().map((job) => job.state)).toEqual(['failed']);
+    await discord.waitFor(() => ledgerKinds().length === 2 || undefined);
     expect(ledgerKinds()).toEqual(['refund', 'reserve']);
   }
 

@@ -108,7 +108,7 @@ describe('Discord faults at delivery', () => {
     expect(dm.body.content).toContain('I could not reply in');
   });
 
-  it('ends the job failed and refunded, and keeps running, when the member cannot be reached at all', async () => {
+  it('ends the job failed but counted (fal made and billed it), and keeps running, when the member cannot be reached at all', async () => {
     const { h, handle, release } = await jobAtDelivery(perms(...ALL_NEEDED));
     h.discord.expireToken(handle.token);
     h.discord.failNext({ method: 'POST', pathIncludes: '/messages' }, { status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } }, 10);
@@ -116,6 +116,9 @@ describe('Discord faults at delivery', () => {
     release();
     const job = await waitForJobIn(h, ['failed']);
     expect(job.error_code).toBe('undeliverable');
+    expect(job.error_message).not.toMatch(/not charged/);
+    await h.app.jobs.idle();
+    expect((await h.app.quota.movements(job.id)).map((m) => m.kind)).toEqual(['reserve', 'commit']);
     // The bot is still up: the next member is served.
     h.fal.setDefaultScript({ queuePositions: [0], runningLogs: ['x'] });
     const next = await animate(h, { image: await makeImage(512, 512) });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatSetting, renderBudgetAlert } from '../../src/discord/quotaFormat.js';
+import { parseConfig } from '../../src/config/config.js';
+import { formatSetting, overviewEmbed, renderBudgetAlert } from '../../src/discord/quotaFormat.js';
+import { QuotaError } from '../../src/errors.js';
+import { QUOTA_SETTINGS, checkRequest, effectiveRules, type GuildSettings } from '../../src/quota/policy.js';
 import { periodWindow } from '../../src/quota/periods.js';
 
 describe('quota formatting', () => {
@@ -25,5 +28,51 @@ describe('quota formatting', () => {
     expect(renderBudgetAlert({ ...base, thresholdPercent: 100, spentCents: 975 })).toMatch(
       /^🛑 \/animate has used up this server’s budget for this week: \$9\.75 of \$10\.00 spent\. New videos are refused until it resets <t:\d+:R>/,
     );
+  });
+});
+
+describe('long lists', () => {
+  const defaults = parseConfig({
+    DISCORD_TOKEN: 'x'.repeat(30),
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    FAL_KEY: 'key-id:secret',
+  }).quota.defaults;
+  const ids = (base: bigint) => Array.from({ length: 120 }, (_, i) => String(base + BigInt(i)));
+  const channels = ids(1_300_000_000_000_000_000n);
+  const roles = ids(1_400_000_000_000_000_000n);
+  const settings = {
+    ...(Object.fromEntries(QUOTA_SETTINGS.map((setting) => [setting, null])) as GuildSettings),
+    allowedChannelIds: channels,
+    allowedRoleIds: roles,
+    exemptRoleIds: roles,
+  };
+  const rules = effectiveRules(settings, defaults);
+
+  it('keep /quota show within Discord embed field limits', () => {
+    const json = overviewEmbed({
+      guildId: '1',
+      rules,
+      settings,
+      defaults,
+      period: periodWindow('month', Date.UTC(2026, 10, 25)),
+      spentCents: 0,
+      leftCents: rules.budgetCents,
+      defaultClipCents: 75,
+      clipsLeft: 13,
+      openJobs: 0,
+    }).toJSON();
+    for (const field of json.fields ?? []) expect(field.value.length).toBeLessThanOrEqual(1024);
+    expect(JSON.stringify(json)).toContain('and 110 more');
+  });
+
+  it('keep a channel refusal within a 2,000-character message', () => {
+    const request = { channelId: '1', parentChannelId: null, roleIds: roles, resolution: '480p', durationSeconds: 5, hasAudio: false, costCents: 25 };
+    expect(() => checkRequest(rules, request)).toThrow(QuotaError);
+    try {
+      checkRequest(rules, request);
+    } catch (error) {
+      expect((error as QuotaError).memberMessage.length).toBeLessThan(2000);
+      expect((error as QuotaError).memberMessage).toContain('and 110 more');
+    }
   });
 });

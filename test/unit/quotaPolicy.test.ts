@@ -1,3 +1,4 @@
+import { dollarsToCents } from '../../commands/quota.js';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { QuotaError } from '../../src/errors.js';
@@ -177,5 +178,13 @@ describe('alertThresholds', () => {
     expect(alertThresholds(1000, 1000, false)).toEqual([80, 100]);
     expect(alertThresholds(300, 1000, true)).toEqual([100]);
     expect(alertThresholds(5, 0, true)).toEqual([]);
+  });
+});
+
+describe('budget amounts typed by moderators', () => {
+  it('refuse a fraction of a cent instead of silently setting $0', () => {
+    expect(dollarsToCents(0)).toBe(0);
+    expect(dollarsToCents(19.99)).toBe(1999);
+    expect(() => dollarsToCents(0.004)).toThrow(/at least \$0\.01/);
   });
 });

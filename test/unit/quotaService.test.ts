@@ -319,4 +319,25 @@ describe.each(ENGINES)('GuildQuotaService on %s', (engine) => {
       'month:2026-12:80',
     ]);
   });
+
+  it('does not call the budget used up when only this clip is too dear, and says so once it really is', async () => {
+    const quota = service({ DEFAULT_GUILD_BUDGET_USD: '1', DEFAULT_MEMBER_CLIPS_PER_DAY: '0', DEFAULT_MEMBER_CONCURRENT_JOBS: '0', DEFAULT_GUILD_CONCURRENT_JOBS: '0' });
+    await quota.updateSettings(GUILD, MOD, { modLogChannelId: CHANNEL });
+    // A 10 s 1080p clip ($1.50) does not fit a $1.00 budget; 480p clips ($0.25) still do.
+    await refused(quota.reserve(await job({ costCents: 150, duration: 10 }), member));
+    await quota.idle();
+    expect(alerts).toEqual([]);
+    for (let i = 0; i < 4; i += 1) await quota.reserve(await job({ costCents: 25, resolution: '480p' }), member);
+    await quota.idle();
+    // 80 % and 100 % reached together: one alert, the one that matters.
+    expect(alerts.map((a) => a.thresholdPercent)).toEqual([100]);
+    expect(alerts[0]).toMatchObject({ spentCents: 100, budgetCents: 100 });
+  });
+
+  it('holds a server to a budget cap the operator lowered after it was set', async () => {
+    const generous = service({ MAX_GUILD_BUDGET_USD: '1000' });
+    await generous.updateSettings(GUILD, MOD, { budgetCents: 100_000 });
+    const capped = service({ MAX_GUILD_BUDGET_USD: '50' });
+    expect((await capped.overview(GUILD)).rules.budgetCents).toBe(5_000);
+  });
 });
