@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Config } from '../config/config.js';
 
 /**
@@ -9,6 +9,9 @@ import type { Config } from '../config/config.js';
 export function createDiscordClient(config: Config['discord']): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Lets discord.js keep the channel an interaction carries even when it is not
+    // cached (a thread the bot never joined), so its parent is known to the quota rules.
+    partials: [Partials.Channel],
     rest: { api: config.apiBaseUrl, cdn: config.cdnBaseUrl },
     allowedMentions: { parse: [] },
     // The bot reads no message history and needs no member list: interactions
