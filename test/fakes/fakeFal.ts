@@ -1,5 +1,5 @@
 // A fake fal (queue + storage + CDN) on one loopback port, for tests and the demo.
-// Wire facts: /work/shared/PROTOCOLS.md §1 and §2. Point the real @fal-ai/client at it by
+// Wire facts: PROTOCOLS.md §1 and §2 (the team's shared notes). Point the real @fal-ai/client at it by
 // rewriting https://(queue.fal.run|fal.run|rest.fal.ai|rest.alpha.fal.ai|v3.fal.media) to `baseUrl`
 // in both `requestMiddleware` and `fetch` (see test/unit/fakeFal.test.ts).
 //
