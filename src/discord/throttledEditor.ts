@@ -3,7 +3,8 @@
  * `intervalMs`, never two at a time, and drops the stale ones. Discord queues
  * edits per interaction token, so a bot that edits on every poll makes its
  * final message wait behind every stale progress edit (PROTOCOLS.md §3).
- * `close` cancels whatever is pending; `finish` then sends the last word.
+ * `close` cancels whatever is pending and waits for the edit in flight, so
+ * the caller's last word lands after every progress edit.
  */
 export class ThrottledEditor<P> {
   private pending: P | undefined;
@@ -32,11 +33,6 @@ export class ThrottledEditor<P> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.inFlight;
-  }
-
-  async finish(last: P): Promise<void> {
-    await this.close();
-    await this.send(last);
   }
 
   private schedule(): void {

@@ -46,7 +46,8 @@ describe('ThrottledEditor', () => {
     throttled.push('a');
     await vi.advanceTimersByTimeAsync(0);
     throttled.push('stale');
-    await throttled.finish('final');
+    await throttled.close();
+    sent.push('final'); // the caller's last word, sent after close() (JobMessenger.finish)
     await vi.advanceTimersByTimeAsync(5000);
     throttled.push('late');
     await vi.advanceTimersByTimeAsync(5000);
