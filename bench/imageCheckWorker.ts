@@ -3,13 +3,13 @@
 import sharp from 'sharp';
 import { UserFacingError } from '../src/errors.js';
 import { checkImage } from '../src/media/image.js';
-import { IMAGE_MAX_SIDE_PX, IMAGE_MIN_SIDE_PX } from '../src/media/limits.js';
+import { wan25 } from '../src/fal/models/wan25.js';
 import type { ImageCheckReport, ImageCheckTask, ImageCheckVariant } from './imageCheckProtocol.js';
 
 // libvips caches operations by input buffer; every member's picture is new, so every run must do the work.
 sharp.cache(false);
 
-const inRange = (side: number) => side >= IMAGE_MIN_SIDE_PX && side <= IMAGE_MAX_SIDE_PX;
+const inRange = (side: number) => side >= wan25.image.minSidePx && side <= wan25.image.maxSidePx;
 
 /** The naive check: decode every pixel (sharp's default pixel limit), then look at the size. */
 async function decodeThenCheck(bytes: Buffer): Promise<string> {
@@ -19,7 +19,7 @@ async function decodeThenCheck(bytes: Buffer): Promise<string> {
 }
 
 async function viaCheckImage(bytes: Buffer): Promise<string> {
-  const checked = await checkImage(bytes);
+  const checked = await checkImage(bytes, wan25.image);
   return `accepted ${checked.width}×${checked.height}`;
 }
 

@@ -6,9 +6,14 @@ import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
 import { createInteractionRouter } from './discord/router.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
-import { JobRepository, type Clock } from './jobs/jobRepository.js';
-import { JobService } from './jobs/jobService.js';
-import { sleep } from './jobs/sleep.js';
+import { createModelRegistry, withPrices, type ModelRegistry } from './fal/models/registry.js';
+import { wan25 } from './fal/models/wan25.js';
+import { createJobEvents, type JobEvents } from './jobs/events.js';
+import { createJobs, type Jobs } from './jobs/jobs.js';
+import { showJobUpdatesToMembers } from './discord/jobUpdates.js';
+import { JobRepository } from './jobs/jobRepository.js';
+import type { Clock } from './util/clock.js';
+import { sleep } from './util/sleep.js';
 import { GuildQuotaService } from './quota/quotaService.js';
 import type { QuotaService } from './quota/quotaTypes.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
@@ -23,13 +28,18 @@ export interface AppOptions {
   store?: OpenStoreOptions;
   /** Backoff between attempts at a job's final Discord edit (tests shorten it). */
   finalEditRetryDelayMs?: number;
+  /** The models jobs may run; the first is the default. Defaults to WAN 2.5 at the operator's prices. */
+  models?: ModelRegistry;
 }
 
 export interface App {
   readonly config: Config;
   readonly client: Client;
   readonly store: Store;
-  readonly jobs: JobService;
+  readonly jobs: Jobs;
+  /** Every job state change, for subscribers (the messenger, and tests). */
+  readonly events: JobEvents;
+  readonly models: ModelRegistry;
   readonly jobRepository: JobRepository;
   readonly fal: FalGateway;
   readonly quota: GuildQuotaService;
@@ -52,7 +62,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const now = options.now ?? Date.now;
   const store = await openStore(config.databaseUrl, options.store);
   const client = createDiscordClient(config.discord);
-  const fal = createFalGateway({ key: config.fal.key, baseUrl: config.fal.baseUrl, logger: logger.child({ part: 'fal' }) });
+  const models = options.models ?? createModelRegistry([withPrices(wan25, config.priceCentsPerSecond)]);
+  const fal = createFalGateway({
+    key: config.fal.key,
+    baseUrl: config.fal.baseUrl,
+    endpointIds: models.all.map((model) => model.endpointId),
+    logger: logger.child({ part: 'fal' }),
+  });
   const jobRepository = new JobRepository(store.db, now);
   const quota = new GuildQuotaService({
     store,
@@ -68,18 +84,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     now,
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
-  const jobs = new JobService({
+  const events = createJobEvents(logger);
+  showJobUpdatesToMembers(events, messenger, models, now);
+  const jobs = createJobs({
     config,
     jobs: jobRepository,
     fal,
+    models,
     quota: options.quota ?? quota,
-    notifier: messenger,
+    events,
+    courier: messenger,
     logger,
     now,
   });
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
-  const route = createInteractionRouter({ context: { config, jobs, quota, logger }, logger, isStopping: () => stopping || jobs.stopping });
+  const route = createInteractionRouter({ context: { config, jobs, models, quota, logger }, logger, isStopping: () => stopping || jobs.stopping });
 
   client.on(Events.InteractionCreate, (interaction) => {
     // Tracked so shutdown can let every acknowledgement already under way finish.
@@ -94,6 +114,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     client,
     store,
     jobs,
+    events,
+    models,
     jobRepository,
     fal,
     quota,

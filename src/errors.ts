@@ -7,12 +7,16 @@
 export abstract class UserFacingError extends Error {
   abstract readonly kind: 'input' | 'quota' | 'upstream' | 'unavailable';
 
+  /** The member message already says that nothing was charged (so nobody adds it twice). */
+  readonly saysNotCharged: boolean;
+
   constructor(
     readonly memberMessage: string,
-    options?: { cause?: unknown; logMessage?: string },
+    options?: { cause?: unknown; logMessage?: string; saysNotCharged?: boolean },
   ) {
     super(options?.logMessage ?? memberMessage, { cause: options?.cause });
     this.name = new.target.name;
+    this.saysNotCharged = options?.saysNotCharged ?? false;
   }
 }
 
@@ -44,7 +48,7 @@ export class UpstreamError extends UserFacingError {
   constructor(
     memberMessage: string,
     readonly code: string,
-    options?: { cause?: unknown; logMessage?: string; retryable?: boolean },
+    options?: { cause?: unknown; logMessage?: string; retryable?: boolean; saysNotCharged?: boolean },
   ) {
     super(memberMessage, options);
     this.retryable = options?.retryable ?? false;
@@ -57,6 +61,11 @@ export class UnavailableError extends UserFacingError {
 }
 
 export const GENERIC_FAILURE_MESSAGE = 'Something went wrong on our side. You were not charged; please try again.';
+
+/** Whether the member's sentence for this error already says nothing was charged. */
+export function statesNoCharge(error: unknown): boolean {
+  return error instanceof UserFacingError ? error.saysNotCharged : true;
+}
 
 /** The sentence to show a member for any error, never leaking internals. */
 export function memberMessageFor(error: unknown): string {

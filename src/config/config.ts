@@ -1,14 +1,19 @@
 import { z } from 'zod';
+import { wan25 } from '../fal/models/wan25.js';
 
 /**
  * The only reader of process.env. Parsed once at start-up; a bad value stops
  * the process with one readable line per problem (see formatConfigProblems).
  */
 
-const RESOLUTIONS = ['480p', '720p', '1080p'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
-const DURATIONS = ['5', '10'] as const;
-export type DurationSeconds = (typeof DURATIONS)[number];
+/** The default model decides which resolutions and durations the settings may name. */
+const MODEL = wan25;
+const RESOLUTIONS = MODEL.resolutions;
+/** A resolution name of a model, e.g. '720p'. */
+export type Resolution = string;
+const DURATIONS = MODEL.durationsSeconds.map(String);
+/** A video length in seconds, written as Discord's choice values and fal's input write it ('5'). */
+export type DurationSeconds = string;
 export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
 export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 
@@ -61,10 +66,14 @@ const resolutionList = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   )
-  .pipe(z.array(z.enum(RESOLUTIONS, 'must list resolutions among 480p, 720p, 1080p')).min(1));
+  .pipe(z.array(oneOf(RESOLUTIONS, `must list resolutions among ${RESOLUTIONS.join(', ')}`)).min(1));
 const yesNo = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+function oneOf(values: readonly string[], message: string) {
+  return z.string().refine((value) => values.includes(value), message);
+}
 
 /** Public per-second prices in US cents, by resolution (PROTOCOLS.md §1). */
 const priceTable = z
@@ -73,11 +82,11 @@ const priceTable = z
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"480p":5,"720p":10,"1080p":15}' });
+      ctx.addIssue({ code: 'custom', message: `must be JSON like ${JSON.stringify(MODEL.priceCentsPerSecond)}` });
       return z.NEVER;
     }
   })
-  .pipe(z.object({ '480p': z.number().nonnegative(), '720p': z.number().nonnegative(), '1080p': z.number().nonnegative() }));
+  .pipe(z.object(Object.fromEntries(RESOLUTIONS.map((resolution) => [resolution, z.number().nonnegative()]))));
 
 const envSchema = z.object({
   DISCORD_TOKEN: z.string().trim().min(20, 'is missing or too short to be a bot token'),
@@ -99,9 +108,9 @@ const envSchema = z.object({
   QUEUE_MAX_WAIT_SECONDS: positiveInt(600),
   DOWNLOAD_TIMEOUT_MS: positiveInt(20_000),
   VIDEO_MAX_BYTES: positiveInt(100 * 1024 * 1024),
-  DEFAULT_RESOLUTION: z.enum(RESOLUTIONS).default('1080p'),
-  DEFAULT_DURATION: z.enum(DURATIONS).default('5'),
-  PRICE_CENTS_PER_SECOND: priceTable.default({ '480p': 5, '720p': 10, '1080p': 15 }),
+  DEFAULT_RESOLUTION: oneOf(RESOLUTIONS, `must be one of ${RESOLUTIONS.join(', ')}`).default(MODEL.defaults.resolution),
+  DEFAULT_DURATION: oneOf(DURATIONS, `must be one of ${DURATIONS.join(', ')}`).default(String(MODEL.defaults.durationSeconds)),
+  PRICE_CENTS_PER_SECOND: priceTable.default({ ...MODEL.priceCentsPerSecond }),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   // Quotas: operator defaults for servers without their own settings, and global caps.
   GLOBAL_DAILY_BUDGET_USD: usdAsCents(50, 1_000_000),
@@ -112,8 +121,8 @@ const envSchema = z.object({
   DEFAULT_MEMBER_COOLDOWN_SECONDS: nonNegativeInt(0, 86_400),
   DEFAULT_MEMBER_CONCURRENT_JOBS: nonNegativeInt(2, 1_000),
   DEFAULT_GUILD_CONCURRENT_JOBS: nonNegativeInt(5, 1_000),
-  DEFAULT_ALLOWED_RESOLUTIONS: resolutionList.default(['480p', '720p', '1080p']),
-  DEFAULT_MAX_DURATION_SECONDS: z.enum(DURATIONS, 'must be 5 or 10').default('10'),
+  DEFAULT_ALLOWED_RESOLUTIONS: resolutionList.default([...RESOLUTIONS]),
+  DEFAULT_MAX_DURATION_SECONDS: oneOf(DURATIONS, `must be ${DURATIONS.join(' or ')}`).default(DURATIONS.at(-1) ?? '5'),
   DEFAULT_AUDIO_ALLOWED: yesNo.default(true),
   ALLOWED_GUILD_IDS: snowflakeList.default([]),
   QUOTA_ADMIN_ROLE_IDS: snowflakeList.default([]),

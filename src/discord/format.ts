@@ -1,7 +1,8 @@
 import { escapeMarkdown } from 'discord.js';
+import { stripInvisible } from '../util/text.js';
 import { formatUsd } from '../quota/cost.js';
 import type { Reservation } from '../quota/quotaTypes.js';
-import type { JobRow } from '../store/schema.js';
+import type { Job } from '../jobs/job.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
 
 /**
@@ -12,23 +13,11 @@ import type { Delivery, ProgressView } from '../jobs/types.js';
  */
 
 /**
- * Characters that show nothing or rearrange what is shown: controls (except the
- * whitespace that is flattened below), format characters (zero-width, bidi
- * embeddings, overrides and isolates, the Arabic letter mark, soft hyphens,
- * tags), lone surrogates and the Hangul fillers that render as blanks.
- */
-const INVISIBLE = /(?![\t\n\v\f\r])[\p{Cc}\p{Cf}\p{Cs}\u115F\u1160\u3164\uFFA0]/gu;
-/**
  * Member text is shown right after "> " or "-# " at the start of a line, where
  * Discord still reads a heading, list, subtext or quote marker.
  */
 const LEADING_BLOCK_MARKER = /^(?:#{1,3}|-#|[-+]|>{1,3}) /;
 const LEADING_LIST_NUMBER = /^(\d+)\. /;
-
-/** The text without invisible characters: what a member can actually see of it. */
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '');
-}
 
 export function cleanMemberText(text: string, maxLength: number): string {
   const flat = stripInvisible(text).replace(/\s+/g, ' ').trim();
@@ -60,20 +49,17 @@ export function formatEta(ms: number): string {
   return `about ${minutes} min left`;
 }
 
-function header(job: JobRow): string {
-  return `**/animate** · ${job.resolution} · ${job.duration_seconds} s\n> ${cleanMemberText(job.prompt, 300)}`;
+function header(job: Job): string {
+  return `**/animate** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}`;
 }
 
-export function renderProgress(job: JobRow, view: ProgressView): string {
+export function renderProgress(job: Job, view: ProgressView): string {
   const elapsed = `${formatDuration(view.elapsedMs)} elapsed`;
   const eta = view.etaMs === null ? '' : ` · ${formatEta(view.etaMs)}`;
   let status: string;
   switch (view.phase) {
     case 'preparing':
       status = `🖼️ Checking your picture…${view.reservation ? `\n${renderCost(view.reservation)}` : ''}`;
-      break;
-    case 'submitted':
-      status = `📨 Sent to the model · ${elapsed}`;
       break;
     case 'queued':
       status =
@@ -102,25 +88,25 @@ export function renderCost(reservation: Reservation): string {
   return `-# uses ${formatUsd(reservation.costCents)}${left}`;
 }
 
-export function renderDelivered(job: JobRow, delivery: Delivery): string {
-  const lines = [`${header(job)}`, `✅ Done in ${formatDuration((job.updated_at ?? job.created_at) - job.created_at)}.`];
-  const actual = job.actual_prompt?.trim();
+export function renderDelivered(job: Job, delivery: Delivery): string {
+  const lines = [`${header(job)}`, `✅ Done in ${formatDuration((job.updatedAt ?? job.createdAt) - job.createdAt)}.`];
+  const actual = job.actualPrompt?.trim();
   if (actual && actual !== job.prompt.trim()) {
     lines.push(`**Prompt used:** ${cleanMemberText(actual, 900)}`);
   }
-  const seed = job.result_seed ?? job.seed;
-  lines.push(`Seed ${seed ?? 'random'} · ${job.resolution} · ${job.duration_seconds} s`);
+  const seed = job.resultSeed ?? job.seed;
+  lines.push(`Seed ${seed ?? 'random'} · ${job.resolution} · ${job.durationSeconds} s`);
   if (delivery.kind === 'link') {
     lines.push('The video is too large to upload here, so here is the link.');
   }
   return lines.join('\n').slice(0, 2000);
 }
 
-export function renderFailed(job: JobRow, memberMessage: string): string {
+export function renderFailed(job: Job, memberMessage: string): string {
   return `${header(job)}\n❌ ${memberMessage}`;
 }
 
-export function renderCancelled(job: JobRow, cancelledBy: string): string {
-  const who = cancelledBy === job.user_id ? '' : ` by <@${cancelledBy}>`;
+export function renderCancelled(job: Job, cancelledBy: string): string {
+  const who = cancelledBy === job.userId ? '' : ` by <@${cancelledBy}>`;
   return `${header(job)}\n🚫 Cancelled${who}. You were not charged.`;
 }

@@ -1,8 +1,9 @@
 import { DiscordAPIError, PermissionFlagsBits, PermissionsBitField, Routes, type REST, type RawFile } from 'discord.js';
 import type { Logger } from 'pino';
-import { sleep } from '../jobs/sleep.js';
-import type { Delivery, JobNotifier, ProgressView } from '../jobs/types.js';
-import type { JobRow } from '../store/schema.js';
+import { sleep } from '../util/sleep.js';
+import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
+import { isCancellable } from '../jobs/states.js';
+import type { Job } from '../jobs/job.js';
 import { cancelButtonRow } from './buttons.js';
 import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
@@ -20,8 +21,6 @@ interface FinalMessage {
   linkOnly?: MessagePayload;
 }
 
-/** Phases in which fal has not started the job, so the Cancel button can still work. */
-const CANCELLABLE_PHASES: ReadonlySet<ProgressView['phase']> = new Set(['preparing', 'submitted', 'queued']);
 /** Discord error codes meaning the interaction token no longer works (PROTOCOLS.md §4). */
 const EXPIRED_TOKEN_CODES = new Set([50027, 10015, 10062]);
 /** Discord refused the upload itself: too large (40005) or not allowed (50013). The link still works. */
@@ -51,20 +50,20 @@ export interface JobMessengerOptions {
  * Files); when the channel is gone or closed to the bot, send a DM that says
  * why it came there.
  */
-export class JobMessenger implements JobNotifier {
+export class JobMessenger implements VideoCourier {
   private readonly editors = new Map<string, ThrottledEditor<MessagePayload>>();
 
   constructor(private readonly options: JobMessengerOptions) {}
 
-  progress(job: JobRow, view: ProgressView): void {
+  progress(job: Job, view: ProgressView): void {
     if (this.tokenExpired(job)) return;
     this.editorFor(job).push({
       content: renderProgress(job, view),
-      components: CANCELLABLE_PHASES.has(view.phase) ? [cancelButtonRow(job.id)] : [],
+      components: isCancellable(job.state) ? [cancelButtonRow(job.id)] : [],
     });
   }
 
-  async delivered(job: JobRow, delivery: Delivery): Promise<void> {
+  async deliver(job: Job, delivery: Delivery): Promise<void> {
     const link: Delivery = { kind: 'link', url: delivery.url, sizeBytes: delivery.kind === 'link' ? delivery.sizeBytes : delivery.bytes.length };
     const linkOnly = linkPayload(job, link);
     if (delivery.kind === 'link') {
@@ -78,15 +77,15 @@ export class JobMessenger implements JobNotifier {
     await this.finish(job, { payload, linkOnly });
   }
 
-  async failed(job: JobRow, memberMessage: string): Promise<void> {
+  async failed(job: Job, memberMessage: string): Promise<void> {
     await this.finish(job, { payload: { content: renderFailed(job, memberMessage) } });
   }
 
-  async cancelled(job: JobRow, cancelledBy: string): Promise<void> {
+  async cancelled(job: Job, cancelledBy: string): Promise<void> {
     await this.finish(job, { payload: { content: renderCancelled(job, cancelledBy) } });
   }
 
-  private editorFor(job: JobRow): ThrottledEditor<MessagePayload> {
+  private editorFor(job: Job): ThrottledEditor<MessagePayload> {
     let editor = this.editors.get(job.id);
     if (!editor) {
       editor = new ThrottledEditor<MessagePayload>(
@@ -100,7 +99,7 @@ export class JobMessenger implements JobNotifier {
     return editor;
   }
 
-  private async finish(job: JobRow, message: FinalMessage): Promise<void> {
+  private async finish(job: Job, message: FinalMessage): Promise<void> {
     const editor = this.editors.get(job.id);
     this.editors.delete(job.id);
     // Stale progress must not land after (or delay) the last word.
@@ -129,13 +128,13 @@ export class JobMessenger implements JobNotifier {
     await this.sendToChannelOrDm(job, message);
   }
 
-  private tokenExpired(job: JobRow): boolean {
-    return this.options.now() > job.interaction_expires_at - TOKEN_SAFETY_MARGIN_MS;
+  private tokenExpired(job: Job): boolean {
+    return this.options.now() > job.reply.expiresAt - TOKEN_SAFETY_MARGIN_MS;
   }
 
-  private async editOriginal(job: JobRow, payload: MessagePayload): Promise<void> {
+  private async editOriginal(job: Job, payload: MessagePayload): Promise<void> {
     if (this.tokenExpired(job)) throw new ExpiredToken();
-    const route = Routes.webhookMessage(job.application_id, job.interaction_token, '@original');
+    const route = Routes.webhookMessage(job.reply.applicationId, job.reply.token, '@original');
     await this.options.rest.patch(route, {
       auth: false,
       body: {
@@ -149,31 +148,31 @@ export class JobMessenger implements JobNotifier {
     });
   }
 
-  private async sendToChannelOrDm(job: JobRow, message: FinalMessage): Promise<void> {
+  private async sendToChannelOrDm(job: Job, message: FinalMessage): Promise<void> {
     const log = this.options.logger.child({ jobId: job.id });
-    const permissions = new PermissionsBitField(BigInt(job.app_permissions ?? '0'));
-    const canPost = job.app_permissions === null || permissions.has(CHANNEL_POST);
-    const canAttach = job.app_permissions === null || permissions.has(PermissionFlagsBits.AttachFiles);
+    const permissions = new PermissionsBitField(BigInt(job.reply.appPermissions ?? '0'));
+    const canPost = job.reply.appPermissions === null || permissions.has(CHANNEL_POST);
+    const canAttach = job.reply.appPermissions === null || permissions.has(PermissionFlagsBits.AttachFiles);
     const inChannel = canAttach || !message.linkOnly ? message.payload : message.linkOnly;
     if (canPost) {
       try {
-        await this.post(job.channel_id, job, inChannel, `<@${job.user_id}>`);
+        await this.post(job.channelId, job, inChannel, `<@${job.userId}>`);
         return;
       } catch (error) {
         log.warn({ err: error }, 'could not post in the channel; trying a DM');
       }
     }
-    const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.user_id } })) as { id: string };
-    await this.post(dm.id, job, message.payload, `I could not reply in <#${job.channel_id}>, so here it is.`);
+    const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
+    await this.post(dm.id, job, message.payload, `I could not reply in <#${job.channelId}>, so here it is.`);
     log.info('delivered the final message by DM');
   }
 
-  private async post(channelId: string, job: JobRow, payload: MessagePayload, prefix: string): Promise<void> {
+  private async post(channelId: string, job: Job, payload: MessagePayload, prefix: string): Promise<void> {
     await this.options.rest.post(Routes.channelMessages(channelId), {
       body: {
         content: `${prefix}\n${payload.content}`.slice(0, 2000),
         embeds: payload.embeds ?? [],
-        allowed_mentions: { parse: [], users: [job.user_id] },
+        allowed_mentions: { parse: [], users: [job.userId] },
         attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
       },
       ...(payload.files ? { files: payload.files } : {}),
@@ -181,7 +180,7 @@ export class JobMessenger implements JobNotifier {
   }
 }
 
-function linkPayload(job: JobRow, link: Extract<Delivery, { kind: 'link' }>): MessagePayload {
+function linkPayload(job: Job, link: Extract<Delivery, { kind: 'link' }>): MessagePayload {
   return {
     content: `${renderDelivered(job, link)}\n${link.url}`.slice(0, 2000),
     embeds: [

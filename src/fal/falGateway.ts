@@ -2,23 +2,26 @@ import { ApiError, createFalClient, type FalClient } from '@fal-ai/client';
 import type { Logger } from 'pino';
 import { fromStatus, mapFalError } from './falErrors.js';
 import { rewriteFalUrl } from './falUrls.js';
-import { MODEL_ENDPOINT, queueStatusSchema, wanOutputSchema, type QueueStatus, type WanInput, type WanOutput } from './model.js';
+import { queueStatusSchema, type QueueStatus } from './queueStatus.js';
 import { UpstreamError } from '../errors.js';
 
 /** The one place that talks to fal. Everything it throws is an UpstreamError. */
 export interface FalGateway {
   upload(bytes: Buffer, contentType: string, fileName: string): Promise<string>;
   /** Submits once. Never retried: a retried POST can create a second paid job. */
-  submit(input: WanInput): Promise<{ requestId: string }>;
-  status(requestId: string): Promise<QueueStatus>;
-  result(requestId: string): Promise<WanOutput>;
-  cancel(requestId: string): Promise<void>;
+  submit(endpointId: string, input: Record<string, unknown>): Promise<{ requestId: string }>;
+  status(endpointId: string, requestId: string): Promise<QueueStatus>;
+  /** The model's output as fal sent it; the model's own schema reads it (src/fal/models). */
+  result(endpointId: string, requestId: string): Promise<unknown>;
+  cancel(endpointId: string, requestId: string): Promise<void>;
   /** Where to actually download a fal CDN URL from (the base-URL override applies). */
   downloadUrlFor(url: string): string;
 }
 
 export interface FalGatewayOptions {
   key: string;
+  /** Every model endpoint the bot submits to: a POST to one of these is never retried. */
+  endpointIds: readonly string[];
   baseUrl: string | undefined;
   logger: Logger;
 }
@@ -45,8 +48,10 @@ class SubmitNotRetried extends Error {
   }
 }
 
-function isSubmitRequest(url: string, method: string | undefined): boolean {
-  return (method ?? 'GET').toUpperCase() === 'POST' && new URL(url).pathname.replace(/\/$/, '').endsWith(`/${MODEL_ENDPOINT}`);
+function isSubmitRequest(url: string, method: string | undefined, endpointIds: readonly string[]): boolean {
+  if ((method ?? 'GET').toUpperCase() !== 'POST') return false;
+  const path = new URL(url).pathname.replace(/\/$/, '');
+  return endpointIds.some((endpointId) => path.endsWith(`/${endpointId}`));
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -76,7 +81,7 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
 
   const guardedFetch: typeof fetch = async (input, init) => {
     const url = rewriteFalUrl(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, baseUrl);
-    if (!isSubmitRequest(url, init?.method)) {
+    if (!isSubmitRequest(url, init?.method, options.endpointIds)) {
       const response = await fetch(url, init);
       const hint = response.headers.get('x-fal-retryable');
       const key = hintKey(url);
@@ -132,16 +137,16 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         }
       }),
 
-    submit: (input) =>
+    submit: (endpointId, input) =>
       call('submit', async () => {
-        const { request_id: requestId } = await client.queue.submit(MODEL_ENDPOINT, { input });
+        const { request_id: requestId } = await client.queue.submit(endpointId, { input });
         return { requestId };
       }),
 
-    status: async (requestId) => {
+    status: async (endpointId, requestId) => {
       try {
         return await call('status', async () =>
-          queueStatusSchema.parse(await client.queue.status(MODEL_ENDPOINT, { requestId, logs: true })),
+          queueStatusSchema.parse(await client.queue.status(endpointId, { requestId, logs: true })),
         );
       } catch (error) {
         // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
@@ -157,11 +162,11 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
       }
     },
 
-    result: (requestId) =>
+    result: (endpointId, requestId) =>
       call('result', async () => {
-        let data: unknown;
         try {
-          ({ data } = await client.queue.result(MODEL_ENDPOINT, { requestId }));
+          const { data } = await client.queue.result(endpointId, { requestId });
+          return data as unknown;
         } catch (error) {
           const mapped = mapFalError(error);
           const hint = takeHint(requestId, 'result');
@@ -171,14 +176,9 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         } finally {
           retryableHints.delete(`${requestId}/result`);
         }
-        const parsed = wanOutputSchema.safeParse(data);
-        if (!parsed.success) {
-          throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: parsed.error });
-        }
-        return parsed.data;
       }),
 
-    cancel: (requestId) => call('cancel', () => client.queue.cancel(MODEL_ENDPOINT, { requestId })),
+    cancel: (endpointId, requestId) => call('cancel', () => client.queue.cancel(endpointId, { requestId })),
 
     downloadUrlFor: (url) => rewriteFalUrl(url, baseUrl),
   };
@@ -189,7 +189,7 @@ function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {
     return new UpstreamError(
       'fal did not confirm that it accepted the job, so I stopped here rather than risk paying twice. You were not charged; please try again.',
       'submit_outcome_unknown',
-      { cause: failure.networkError ?? failure, logMessage: failure.message },
+      { cause: failure.networkError ?? failure, logMessage: failure.message, saysNotCharged: true },
     );
   }
   const body = failure.body;

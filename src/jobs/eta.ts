@@ -1,34 +1,23 @@
-import type { DurationSeconds, Resolution } from '../config/config.js';
-
-/**
- * A deliberately simple estimate of how long fal takes, from the model page
- * ("1–3 minutes, longer for 10 s videos"). Good enough for a progress line;
- * replace the table with measured medians once there is traffic.
- */
-const RUN_SECONDS: Record<DurationSeconds, Record<Resolution, number>> = {
-  '5': { '480p': 60, '720p': 90, '1080p': 120 },
-  '10': { '480p': 100, '720p': 150, '1080p': 200 },
-};
-
-export function typicalRunMs(resolution: Resolution, duration: DurationSeconds): number {
-  return RUN_SECONDS[duration][resolution] * 1000;
-}
+import type { ModelTimings } from '../fal/models/videoModel.js';
 
 export interface EtaInput {
   phase: 'queued' | 'running' | 'other';
   queuePosition: number | null;
   runningForMs: number;
-  resolution: Resolution;
-  duration: DurationSeconds;
+  resolution: string;
+  durationSeconds: number;
 }
 
-/** Time left in ms, or null when past the typical time (better to say nothing than lie). */
-export function estimateRemainingMs(input: EtaInput): number | null {
-  const run = typicalRunMs(input.resolution, input.duration);
+/**
+ * Time left in ms from the model's typical timings, or null when past the
+ * typical time (better to say nothing than lie).
+ */
+export function estimateRemainingMs(timings: ModelTimings, input: EtaInput): number | null {
+  const run = timings.runSeconds(input.resolution, input.durationSeconds) * 1000;
   if (input.phase === 'queued') {
     // Each job ahead of us holds a slot for about one run; fal runs a few at once.
     const ahead = Math.max(0, input.queuePosition ?? 0);
-    return run + Math.ceil(ahead / 2) * run;
+    return run + Math.ceil(ahead / timings.parallelRuns) * run;
   }
   if (input.phase === 'running') {
     const left = run - input.runningForMs;

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../util/clock.js';
 import type { Database, JobPatch, JobRow, NewJobRow } from '../store/schema.js';
+import type { Job, JobChanges, NewJob } from './job.js';
 import { IllegalTransitionError, isJobState, isTerminal, statesLeadingTo, type JobState } from './states.js';
 
-export type Clock = () => number;
-
 /**
- * Jobs in the store. `transition` is a compare-and-set: the UPDATE only matches
- * a row whose current state may move to the target, so two actors racing to
- * finish the same job cannot both win (the loser gets `undefined`).
+ * Jobs in the store, as typed `Job`s (rows never leave this file). `transition`
+ * is a compare-and-set: the UPDATE only matches a row whose current state may
+ * move to the target, so two actors racing to finish the same job cannot both
+ * win (the loser gets `undefined`).
  */
 export class JobRepository {
   constructor(
@@ -16,9 +17,9 @@ export class JobRepository {
     private readonly now: Clock,
   ) {}
 
-  async create(job: Omit<NewJobRow, 'state' | 'created_at' | 'updated_at'>): Promise<JobRow> {
+  async create(job: NewJob): Promise<Job> {
     const at = this.now();
-    const row: NewJobRow = { ...job, state: 'received', created_at: at, updated_at: at };
+    const row: NewJobRow = { ...rowOf(job), state: 'received', created_at: at, updated_at: at };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('jobs').values(row).execute();
       await trx
@@ -29,31 +30,33 @@ export class JobRepository {
     return this.get(row.id);
   }
 
-  async get(id: string): Promise<JobRow> {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  async get(id: string): Promise<Job> {
+    return jobOf(await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   }
 
-  async find(id: string): Promise<JobRow | undefined> {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: string): Promise<Job | undefined> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && jobOf(row);
   }
 
-  async inStates(states: readonly JobState[]): Promise<JobRow[]> {
-    return this.db.selectFrom('jobs').selectAll().where('state', 'in', [...states]).orderBy('created_at').execute();
+  async inStates(states: readonly JobState[]): Promise<Job[]> {
+    const rows = await this.db.selectFrom('jobs').selectAll().where('state', 'in', [...states]).orderBy('created_at').execute();
+    return rows.map(jobOf);
   }
 
   /**
-   * Moves a job to `to` and applies `patch` in the same write. Returns the
-   * updated row, or undefined when another actor already ended the job (e.g.
+   * Moves a job to `to` and applies `changes` in the same write. Returns the
+   * updated job, or undefined when another actor already ended the job (e.g.
    * it was cancelled meanwhile) or, with `onlyFrom`, moved it out of those
    * states. Throws when the transition is illegal from the state the job is in.
    */
   async transition(
     id: string,
     to: JobState,
-    patch: JobPatch = {},
+    changes: JobChanges = {},
     detail?: string,
     onlyFrom?: readonly JobState[],
-  ): Promise<JobRow | undefined> {
+  ): Promise<Job | undefined> {
     const allowedFrom = statesLeadingTo(to);
     const at = this.now();
     return this.db.transaction().execute(async (trx) => {
@@ -67,7 +70,7 @@ export class JobRepository {
       if (!allowedFrom.includes(current.state)) throw new IllegalTransitionError(id, current.state, to);
       const result = await trx
         .updateTable('jobs')
-        .set({ ...patch, state: to, updated_at: at })
+        .set({ ...patchOf(changes), state: to, updated_at: at })
         .where('id', '=', id)
         .where('state', '=', current.state)
         .executeTakeFirst();
@@ -78,13 +81,13 @@ export class JobRepository {
           .values({ id: randomUUID(), job_id: id, from_state: current.state, to_state: to, at, detail: detail ?? null })
           .execute();
       }
-      return trx.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return jobOf(await trx.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
     });
   }
 
-  /** Updates fields without changing state (progress details). */
-  async update(id: string, patch: JobPatch): Promise<void> {
-    await this.db.updateTable('jobs').set({ ...patch, updated_at: this.now() }).where('id', '=', id).execute();
+  /** Updates fields without changing state (the request id of a job cancelled mid-submit). */
+  async update(id: string, changes: JobChanges): Promise<void> {
+    await this.db.updateTable('jobs').set({ ...patchOf(changes), updated_at: this.now() }).where('id', '=', id).execute();
   }
 
   async events(id: string): Promise<Array<{ from: string | null; to: string; at: number; detail: string | null }>> {
@@ -96,4 +99,105 @@ export class JobRepository {
       .execute();
     return rows.map((row) => ({ from: row.from_state, to: row.to_state, at: row.at, detail: row.detail }));
   }
+}
+
+function jobOf(row: JobRow): Job {
+  if (!isJobState(row.state)) throw new Error(`job ${row.id} has an unknown state "${row.state}"`);
+  return {
+    id: row.id,
+    state: row.state,
+    model: row.model,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    reply: {
+      applicationId: row.application_id,
+      interactionId: row.interaction_id,
+      token: row.interaction_token,
+      expiresAt: row.interaction_expires_at,
+      attachmentSizeLimit: row.attachment_size_limit,
+      appPermissions: row.app_permissions,
+    },
+    prompt: row.prompt,
+    negativePrompt: row.negative_prompt,
+    resolution: row.resolution,
+    durationSeconds: row.duration_seconds,
+    seed: row.seed,
+    promptExpansion: row.prompt_expansion === 1,
+    imageSourceUrl: row.image_source_url,
+    audioSourceUrl: row.audio_source_url,
+    imageUrl: row.image_url,
+    audioUrl: row.audio_url,
+    costCents: row.cost_cents,
+    requestId: row.request_id,
+    queuePosition: row.queue_position,
+    lastLog: row.last_log,
+    videoUrl: row.video_url,
+    videoBytes: row.video_bytes,
+    resultSeed: row.result_seed,
+    actualPrompt: row.actual_prompt,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    charged: row.charged === null ? null : row.charged === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function rowOf(job: NewJob): Omit<NewJobRow, 'state' | 'created_at' | 'updated_at'> {
+  return {
+    id: job.id,
+    model: job.model,
+    guild_id: job.guildId,
+    channel_id: job.channelId,
+    user_id: job.userId,
+    application_id: job.reply.applicationId,
+    interaction_id: job.reply.interactionId,
+    interaction_token: job.reply.token,
+    interaction_expires_at: job.reply.expiresAt,
+    attachment_size_limit: job.reply.attachmentSizeLimit,
+    app_permissions: job.reply.appPermissions,
+    prompt: job.prompt,
+    negative_prompt: job.negativePrompt,
+    resolution: job.resolution,
+    duration_seconds: job.durationSeconds,
+    seed: job.seed,
+    prompt_expansion: job.promptExpansion ? 1 : 0,
+    image_source_url: job.imageSourceUrl,
+    audio_source_url: job.audioSourceUrl,
+    image_url: null,
+    audio_url: null,
+    cost_cents: job.costCents,
+    charged: null,
+  };
+}
+
+const COLUMNS: Readonly<Record<keyof JobChanges, keyof JobPatch>> = {
+  imageUrl: 'image_url',
+  audioUrl: 'audio_url',
+  requestId: 'request_id',
+  queuePosition: 'queue_position',
+  lastLog: 'last_log',
+  videoUrl: 'video_url',
+  videoBytes: 'video_bytes',
+  resultSeed: 'result_seed',
+  actualPrompt: 'actual_prompt',
+  errorCode: 'error_code',
+  errorMessage: 'error_message',
+  charged: 'charged',
+  submittedAt: 'submitted_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+};
+
+function patchOf(changes: JobChanges): JobPatch {
+  const patch: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    patch[COLUMNS[field as keyof JobChanges]] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+  return patch as JobPatch;
 }

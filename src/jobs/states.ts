@@ -59,6 +59,17 @@ export const TRACKED_STATES: readonly JobState[] = ['submitted', 'queued', 'runn
 /** A job that never reached fal: a restart fails it (nothing was paid). */
 export const PRE_SUBMIT_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared'];
 
+/**
+ * States in which the Cancel button is offered: fal has not started the job.
+ * In 'prepared' the submit may be on the wire, so Cancel answers "try again in
+ * a moment" rather than refund a job fal will run (JobIntake.cancel).
+ */
+export const CANCELLABLE_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued'];
+
+export function isCancellable(state: JobState): boolean {
+  return CANCELLABLE_STATES.includes(state);
+}
+
 export function isJobState(value: string): value is JobState {
   return (JOB_STATES as readonly string[]).includes(value);
 }

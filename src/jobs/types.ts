@@ -1,8 +1,9 @@
-import type { DurationSeconds, Resolution } from '../config/config.js';
 import type { Reservation } from '../quota/quotaTypes.js';
-import type { JobRow } from '../store/schema.js';
+import type { Job } from './job.js';
 
-/** A file the member attached, as Discord described it (nothing here is trusted). */
+export type { ReplyTarget } from './job.js';
+
+/** A file the member pointed at, as Discord described it (nothing here is trusted). */
 export interface AttachmentRef {
   url: string;
   filename: string;
@@ -10,8 +11,9 @@ export interface AttachmentRef {
   declaredSize: number;
 }
 
-/** What `/animate` asks for, already parsed from the interaction's options. */
+/** A request to make one video, from any source, checked against its model and filled with defaults. */
 export interface AnimateRequest {
+  model: string;
   guildId: string | null;
   channelId: string;
   userId: string;
@@ -19,23 +21,13 @@ export interface AnimateRequest {
   audio: AttachmentRef | undefined;
   prompt: string;
   negativePrompt: string | undefined;
-  resolution: Resolution;
-  duration: DurationSeconds;
+  resolution: string;
+  durationSeconds: number;
   seed: number | undefined;
   promptExpansion: boolean;
 }
 
-/** How to reach the member again: the interaction's webhook, valid for 15 minutes. */
-export interface ReplyTarget {
-  applicationId: string;
-  interactionId: string;
-  token: string;
-  expiresAt: number;
-  attachmentSizeLimit: number;
-  appPermissions: string | null;
-}
-
-export type ProgressPhase = 'preparing' | 'submitted' | 'queued' | 'running' | 'delivering';
+export type ProgressPhase = 'preparing' | 'queued' | 'running' | 'delivering';
 
 export interface ProgressView {
   phase: ProgressPhase;
@@ -48,27 +40,24 @@ export interface ProgressView {
   reservation?: Reservation;
 }
 
-/** A job whose cost is reserved; from here it may spend money. */
-export interface AcceptedJob {
-  job: JobRow;
-  reservation: Reservation;
-}
-
 export type Delivery =
   | { kind: 'file'; bytes: Buffer; fileName: string; url: string }
   | { kind: 'link'; url: string; sizeBytes: number | null };
 
 /**
- * The jobs part's only window on the member. Implemented by src/discord; the
- * jobs part never imports discord.js. Methods get the whole job row so an
- * implementation can reach the member after a restart.
+ * Hands the finished video to the member. Implemented by src/discord (the jobs
+ * part never imports discord.js); it gets the whole job so it can reach the
+ * member after a restart. Unlike job events, the runner must know whether it
+ * worked: a video that reached nobody is not "delivered".
  */
-export interface JobNotifier {
-  /** Fire and forget: implementations throttle and drop stale views. */
-  progress(job: JobRow, view: ProgressView): void;
-  delivered(job: JobRow, delivery: Delivery): Promise<void>;
-  failed(job: JobRow, memberMessage: string): Promise<void>;
-  cancelled(job: JobRow, cancelledBy: string): Promise<void>;
+export interface VideoCourier {
+  deliver(job: Job, delivery: Delivery): Promise<void>;
+}
+
+/** Who pressed Cancel, and whether they moderate the server. */
+export interface CancelActor {
+  userId: string;
+  isModerator: boolean;
 }
 
 export type CancelOutcome = 'cancelled' | 'not_found' | 'not_allowed' | 'being_submitted' | 'already_started' | 'already_finished';

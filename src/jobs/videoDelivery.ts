@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { FalGateway } from '../fal/falGateway.js';
 import { isFalCdnUrl } from '../fal/falUrls.js';
 import { DownloadError, fetchCapped } from '../media/fetchCapped.js';
-import type { JobRow } from '../store/schema.js';
-import { sleep } from './sleep.js';
+import type { Job } from './job.js';
+import { sleep } from '../util/sleep.js';
 import type { Delivery } from './types.js';
 
 const DOWNLOAD_ATTEMPTS = 3;
@@ -22,11 +22,11 @@ export interface VideoDeliveryDeps {
  * truncated: fetchCapped refuses a body shorter than its Content-Length) still
  * ends with the member getting the link, never with nothing.
  */
-export async function chooseDelivery(job: JobRow, deps: VideoDeliveryDeps): Promise<Delivery> {
-  const url = job.video_url ?? '';
-  const link: Delivery = { kind: 'link', url, sizeBytes: job.video_bytes };
-  const limit = job.attachment_size_limit;
-  if (job.video_bytes !== null && job.video_bytes > limit) return link;
+export async function chooseDelivery(job: Job, deps: VideoDeliveryDeps): Promise<Delivery> {
+  const url = job.videoUrl ?? '';
+  const link: Delivery = { kind: 'link', url, sizeBytes: job.videoBytes };
+  const limit = job.reply.attachmentSizeLimit;
+  if (job.videoBytes !== null && job.videoBytes > limit) return link;
   // Only fal's CDN is trusted for outputs; anything else is sent as a link, never fetched.
   if (!isFalCdnUrl(url)) return link;
   const downloadUrl = deps.fal.downloadUrlFor(url);

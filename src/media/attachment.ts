@@ -1,7 +1,6 @@
 import { InputError } from '../errors.js';
 import { DownloadError, fetchCapped } from './fetchCapped.js';
 import { formatMegabytes } from './format.js';
-import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from './limits.js';
 
 export type AttachmentKind = 'image' | 'audio';
 
@@ -9,12 +8,11 @@ export interface DownloadAttachmentOptions {
   /** Discord's CDN hosts (PROTOCOLS.md §3), or the fake's host:port in tests. */
   allowedHosts: readonly string[];
   timeoutMs: number;
+  /** The model's byte limit for this kind of file (src/fal/models). */
+  maxBytes: number;
 }
 
-const KINDS: Readonly<Record<AttachmentKind, { noun: string; maxBytes: number }>> = {
-  image: { noun: 'image', maxBytes: IMAGE_MAX_BYTES },
-  audio: { noun: 'audio file', maxBytes: AUDIO_MAX_BYTES },
-};
+const NOUNS: Readonly<Record<AttachmentKind, string>> = { image: 'image', audio: 'audio file' };
 
 /**
  * Fetch a member's attachment with the model's byte cap for its kind, turning
@@ -26,7 +24,8 @@ export async function downloadAttachment(
   kind: AttachmentKind,
   options: DownloadAttachmentOptions,
 ): Promise<Buffer> {
-  const { noun, maxBytes } = KINDS[kind];
+  const noun = NOUNS[kind];
+  const { maxBytes } = options;
   try {
     return await fetchCapped(url, { allowedHosts: options.allowedHosts, maxBytes, timeoutMs: options.timeoutMs });
   } catch (error) {

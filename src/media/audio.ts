@@ -1,7 +1,7 @@
 import { parseBuffer } from 'music-metadata';
 import { InputError } from '../errors.js';
 import { formatMegabytes, formatSeconds } from './format.js';
-import { AUDIO_MAX_BYTES, AUDIO_MAX_SECONDS, AUDIO_MIN_SECONDS } from './limits.js';
+import type { AudioLimits } from './limits.js';
 import { looksLike, sniff } from './sniff.js';
 
 export type AudioFormat = 'wav' | 'mp3';
@@ -27,11 +27,11 @@ const NOT_WAV_OR_MP3 = 'That file is not audio the model can use: audio must be 
  * The background-music checks fal would otherwise fail the job on
  * (PROTOCOLS.md §1: WAV or MP3, 3..30 s, ≤ 15 MB).
  */
-export async function checkAudio(bytes: Buffer): Promise<CheckedAudio> {
+export async function checkAudio(bytes: Buffer, limits: AudioLimits): Promise<CheckedAudio> {
   if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'audio: zero bytes' });
-  if (bytes.length > AUDIO_MAX_BYTES) {
+  if (bytes.length > limits.maxBytes) {
     throw new InputError(
-      `The audio file is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(AUDIO_MAX_BYTES)}.`,
+      `The audio file is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(limits.maxBytes)}.`,
       { logMessage: `audio: ${bytes.length} bytes` },
     );
   }
@@ -62,10 +62,10 @@ export async function checkAudio(bytes: Buffer): Promise<CheckedAudio> {
     throw new InputError(DAMAGED, { logMessage: `audio: ${known.format} without a usable duration` });
   }
 
-  if (durationSeconds < AUDIO_MIN_SECONDS || durationSeconds > AUDIO_MAX_SECONDS) {
-    const shown = formatSeconds(durationSeconds, durationSeconds < AUDIO_MIN_SECONDS ? 'down' : 'up');
+  if (durationSeconds < limits.minSeconds || durationSeconds > limits.maxSeconds) {
+    const shown = formatSeconds(durationSeconds, durationSeconds < limits.minSeconds ? 'down' : 'up');
     throw new InputError(
-      `The audio is ${shown} long; it must be between ${AUDIO_MIN_SECONDS} and ${AUDIO_MAX_SECONDS} s.`,
+      `The audio is ${shown} long; it must be between ${limits.minSeconds} and ${limits.maxSeconds} s.`,
       { logMessage: `audio: ${durationSeconds} s` },
     );
   }

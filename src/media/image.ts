@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { InputError } from '../errors.js';
 import { parseBmpHeader } from './bmp.js';
 import { formatMegabytes } from './format.js';
-import { IMAGE_MAX_BYTES, IMAGE_MAX_SIDE_PX, IMAGE_MIN_SIDE_PX, MAX_INPUT_PIXELS } from './limits.js';
+import { maxInputPixels, type ImageLimits } from './limits.js';
 import { pictureLength } from './pictureEnd.js';
 import { looksLike, sniff } from './sniff.js';
 
@@ -51,11 +51,11 @@ interface Probe {
  * (PROTOCOLS.md §1). Only the header is read until the size is known to be in
  * range, so a tiny file declaring 100000×100000 px costs nothing.
  */
-export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
+export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<CheckedImage> {
   if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'image: zero bytes' });
-  if (bytes.length > IMAGE_MAX_BYTES) {
+  if (bytes.length > limits.maxBytes) {
     throw new InputError(
-      `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(IMAGE_MAX_BYTES)}.`,
+      `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(limits.maxBytes)}.`,
       { logMessage: `image: ${bytes.length} bytes` },
     );
   }
@@ -73,7 +73,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   const end = pictureLength(bytes, known.format);
   const picture = end !== undefined && end < bytes.length ? bytes.subarray(0, end) : bytes;
 
-  const probe = known.format === 'bmp' ? probeBmp(picture) : await probeWithSharp(picture, known.format);
+  const probe = known.format === 'bmp' ? probeBmp(picture) : await probeWithSharp(picture, known.format, maxInputPixels(limits));
   if (probe.frames > 1) {
     throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
   }
@@ -81,10 +81,10 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   const quarterTurn = probe.orientation >= 5 && probe.orientation <= 8;
   const width = quarterTurn ? probe.storedHeight : probe.storedWidth;
   const height = quarterTurn ? probe.storedWidth : probe.storedHeight;
-  const inRange = (side: number) => side >= IMAGE_MIN_SIDE_PX && side <= IMAGE_MAX_SIDE_PX;
+  const inRange = (side: number) => side >= limits.minSidePx && side <= limits.maxSidePx;
   if (!inRange(width) || !inRange(height)) {
     throw new InputError(
-      `The image is ${width}×${height} px; each side must be between ${IMAGE_MIN_SIDE_PX} and ${IMAGE_MAX_SIDE_PX} px.`,
+      `The image is ${width}×${height} px; each side must be between ${limits.minSidePx} and ${limits.maxSidePx} px.`,
     );
   }
 
@@ -99,7 +99,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   return { bytes: picture, ...known, width, height, hasAlpha: probe.hasAlpha };
 }
 
-async function probeWithSharp(bytes: Buffer, format: ImageFormat): Promise<Probe> {
+async function probeWithSharp(bytes: Buffer, format: ImageFormat, pixelLimit: number): Promise<Probe> {
   let metadata: sharp.Metadata;
   try {
     // Header only: sharp's pixel limit would hide the real size of an oversized
@@ -119,21 +119,21 @@ async function probeWithSharp(bytes: Buffer, format: ImageFormat): Promise<Probe
     orientation: metadata.orientation ?? 1,
     hasAlpha: metadata.hasAlpha,
     frames: metadata.pages ?? 1,
-    verifyPixels: () => decodeOnce(bytes, format),
+    verifyPixels: () => decodeOnce(bytes, format, pixelLimit),
   };
 }
 
 /**
  * A header can be fine while the pixels after it are cut off; fal's decoder
  * would then refuse the file after we had already reserved quota. Decoding is
- * bounded by MAX_INPUT_PIXELS, and 'error' (not the default 'warning') keeps
+ * bounded by the largest picture the model takes, and 'error' (not the default 'warning') keeps
  * the many camera JPEGs that carry harmless libjpeg warnings.
  */
-async function decodeOnce(bytes: Buffer, format: ImageFormat): Promise<void> {
+async function decodeOnce(bytes: Buffer, format: ImageFormat, pixelLimit: number): Promise<void> {
   try {
     // A plain decode to raw pixels: every pixel is read (so truncation shows),
     // and it is ~6× faster than .stats(), which also walks them all (npm run bench).
-    await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).raw().toBuffer();
+    await sharp(bytes, { limitInputPixels: pixelLimit, failOn: 'error' }).raw().toBuffer();
   } catch (error) {
     throw new InputError(DAMAGED, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
   }

@@ -1,26 +1,28 @@
 /**
- * What fal-ai/wan-25-preview/image-to-video accepts (PROTOCOLS.md §1). Checking
- * these before the paid call lets us tell the member exactly what to fix instead
- * of relaying one of fal's 422s.
+ * Limits of the media part itself. What a model accepts (sizes, bytes,
+ * durations) is the model's to say: src/fal/models, passed in as these shapes.
  */
 
-/**
- * fal's About text says "10 MB" while its schema allows 25 MB; 10 MiB keeps us
- * inside both readings, and it is also what Discord itself calls "10 MB".
- */
-export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
-export const IMAGE_MIN_SIDE_PX = 360;
-export const IMAGE_MAX_SIDE_PX = 2000;
+/** The picture a model takes as its first frame. */
+export interface ImageLimits {
+  readonly maxBytes: number;
+  readonly minSidePx: number;
+  readonly maxSidePx: number;
+}
+
+export interface AudioLimits {
+  readonly maxBytes: number;
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+}
+
 /**
  * No image we accept has more pixels than this, so sharp never needs to decode
  * more. A file declaring more is either out of range or a decompression bomb.
  */
-export const MAX_INPUT_PIXELS = IMAGE_MAX_SIDE_PX * IMAGE_MAX_SIDE_PX;
-
-/** fal says "up to 15 MB"; read as MiB for the same reason as images. */
-export const AUDIO_MAX_BYTES = 15 * 1024 * 1024;
-export const AUDIO_MIN_SECONDS = 3;
-export const AUDIO_MAX_SECONDS = 30;
+export function maxInputPixels(limits: ImageLimits): number {
+  return limits.maxSidePx * limits.maxSidePx;
+}
 
 /** Discord's CDN answers directly; a couple of hops leaves room for a proxy_url bounce. */
 export const DEFAULT_MAX_REDIRECTS = 2;

@@ -2,11 +2,13 @@ import type { DurationSeconds, Resolution } from '../config/config.js';
 
 /** Cost of one clip in integer cents, from the operator's per-second price table. */
 export function clipCostCents(
-  prices: Record<Resolution, number>,
+  prices: Readonly<Record<Resolution, number>>,
   resolution: Resolution,
-  duration: DurationSeconds,
+  duration: DurationSeconds | number,
 ): number {
-  return Math.round(prices[resolution] * Number(duration));
+  const perSecond = prices[resolution];
+  if (perSecond === undefined) throw new Error(`no price for ${resolution}`);
+  return Math.round(perSecond * Number(duration));
 }
 
 export function formatUsd(cents: number): string {

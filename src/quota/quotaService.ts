@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { InputError, QuotaError } from '../errors.js';
 import type { Store } from '../store/database.js';
-import type { JobRow, LedgerRow } from '../store/schema.js';
+import type { LedgerRow } from '../store/schema.js';
 import type { AlertSink } from './alerts.js';
 import { clipCostCents } from './cost.js';
 import { periodWindow, type PeriodWindow } from './periods.js';
@@ -27,6 +27,7 @@ import {
 import { QuotaStore, type Spender } from './quotaStore.js';
 import type {
   AuditEntry,
+  LedgerJob,
   ListSetting,
   MemberContext,
   MemberUsage,
@@ -64,22 +65,22 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
 
   // --- QuotaService ---------------------------------------------------------------
 
-  async reserve(job: JobRow, member: MemberContext): Promise<Reservation> {
+  async reserve(job: LedgerJob, member: MemberContext): Promise<Reservation> {
     const { quota } = this.deps.config;
-    const guildId = job.guild_id;
+    const guildId = job.guildId;
     if (!guildId) throw new QuotaError('/animate works only in servers.', 'dm');
     if (quota.allowedGuildIds.length > 0 && !quota.allowedGuildIds.includes(guildId)) {
       throw new QuotaError('/animate is not enabled on this server. Its moderators can ask the bot’s operator.', 'guild_not_allowed');
     }
     const nowMs = this.deps.now();
-    const costCents = job.cost_cents;
+    const costCents = job.costCents;
     const request: QuotaRequest = {
-      channelId: job.channel_id,
+      channelId: job.channelId,
       parentChannelId: member.parentChannelId ?? null,
       roleIds: member.roleIds,
       resolution: job.resolution,
-      durationSeconds: job.duration_seconds,
-      hasAudio: job.audio_source_url !== null,
+      durationSeconds: job.durationSeconds,
+      hasAudio: job.audioSourceUrl !== null,
       costCents,
     };
     const store = this.quotaStore;
@@ -95,7 +96,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
         return { refused: error, rules, period, spentCents: 0 };
       }
       const exempt = isExempt(rules, member.roleIds);
-      const usage = await this.readUsage(trx, guildId, job.user_id, exempt, rules, nowMs, period, day);
+      const usage = await this.readUsage(trx, guildId, job.userId, exempt, rules, nowMs, period, day);
       try {
         checkLimits({ rules, exempt, usage, costCents, nowMs, period, day, globalDailyBudgetCents: quota.globalDailyBudgetCents });
       } catch (error) {
@@ -105,7 +106,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
         jobId: job.id,
         kind: 'reserve',
         guildId,
-        userId: job.user_id,
+        userId: job.userId,
         amountCents: costCents,
         periodKey: period.key,
         reservedAt: nowMs,
@@ -127,11 +128,11 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     return { costCents, remainingCents: Math.max(0, rules.budgetCents - spentCents), periodLabel: period.label };
   }
 
-  async commit(job: JobRow): Promise<void> {
+  async commit(job: LedgerJob): Promise<void> {
     await this.settle(job, 'commit');
   }
 
-  async refund(job: JobRow): Promise<void> {
+  async refund(job: LedgerJob): Promise<void> {
     await this.settle(job, 'refund');
   }
 
@@ -305,7 +306,7 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
    * never both: the reserve row is locked while deciding, and UNIQUE (job_id,
    * kind) turns a second write of the same kind into a no-op.
    */
-  private async settle(job: JobRow, kind: 'commit' | 'refund'): Promise<boolean> {
+  private async settle(job: LedgerJob, kind: 'commit' | 'refund'): Promise<boolean> {
     const nowMs = this.deps.now();
     const store = this.quotaStore;
     const result = await store.db.transaction().execute(async (trx) => {
@@ -421,8 +422,8 @@ export class GuildQuotaService implements QuotaService, QuotaAdmin {
     }
   }
 
-  private log(job: JobRow): Logger {
-    return this.deps.logger.child({ jobId: job.id, guildId: job.guild_id });
+  private log(job: LedgerJob): Logger {
+    return this.deps.logger.child({ jobId: job.id, guildId: job.guildId });
   }
 }
 

@@ -1,5 +1,4 @@
 import type { QuotaDefaults } from '../config/config.js';
-import type { JobRow } from '../store/schema.js';
 import type { PeriodWindow } from './periods.js';
 import type { GuildSettings, QuotaRules, QuotaSetting, SettingsPatch } from './policy.js';
 import type { Spender } from './quotaStore.js';
@@ -8,6 +7,18 @@ import type { Spender } from './quotaStore.js';
  * The quota part's contracts: the seam the job pipeline calls (QuotaService)
  * and the API the /quota and /usage commands call (QuotaAdmin).
  */
+
+/** What the ledger needs of a job (the jobs part's typed Job satisfies it). */
+export interface LedgerJob {
+  id: string;
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+  costCents: number;
+  resolution: string;
+  durationSeconds: number;
+  audioSourceUrl: string | null;
+}
 
 /** Who is asking, as far as quota rules care. */
 export interface MemberContext {
@@ -32,16 +43,16 @@ export interface Reservation {
  * job (a refund of a job that reserved nothing does nothing).
  */
 export interface QuotaService {
-  reserve(job: JobRow, member: MemberContext): Promise<Reservation>;
-  commit(job: JobRow): Promise<void>;
-  refund(job: JobRow): Promise<void>;
+  reserve(job: LedgerJob, member: MemberContext): Promise<Reservation>;
+  commit(job: LedgerJob): Promise<void>;
+  refund(job: LedgerJob): Promise<void>;
   /** Ids of jobs reserved but neither committed nor refunded (a crash between the two writes). */
   unsettledJobIds(): Promise<string[]>;
 }
 
 /** No limits: what a deployment without quota rules gets. */
 export const unlimitedQuota: QuotaService = {
-  reserve: (job) => Promise.resolve({ costCents: job.cost_cents, remainingCents: null, periodLabel: null }),
+  reserve: (job) => Promise.resolve({ costCents: job.costCents, remainingCents: null, periodLabel: null }),
   commit: () => Promise.resolve(),
   refund: () => Promise.resolve(),
   unsettledJobIds: () => Promise.resolve([]),

@@ -147,6 +147,20 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0003_job_model_and_charge': {
+    async up(db: Kysely<unknown>) {
+      // Every job so far ran on WAN 2.5 (src/fal/models/wan25.ts).
+      await db.schema.alterTable('jobs').addColumn('model', 'varchar(40)', (c) => c.notNull().defaultTo('wan-25')).execute();
+      // Set with the final state, in the same write: whether the member paid for this job.
+      await db.schema.alterTable('jobs').addColumn('charged', 'integer').execute();
+      await sql`update jobs set charged = case when state = 'delivered' or error_code = 'undeliverable' then 1 else 0 end
+                where state in ('delivered', 'failed', 'cancelled')`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').dropColumn('charged').execute();
+      await db.schema.alterTable('jobs').dropColumn('model').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

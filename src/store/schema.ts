@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * The schema, shared by SQLite and PostgreSQL. Portable on purpose: text ids,
@@ -8,6 +8,8 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 export interface JobsTable {
   id: string;
   state: string;
+  /** The model's id in src/fal/models. */
+  model: Generated<string>;
   guild_id: string | null;
   channel_id: string;
   user_id: string;
@@ -43,6 +45,8 @@ export interface JobsTable {
   submitted_at: number | null;
   started_at: number | null;
   finished_at: number | null;
+  /** 0/1, set with the final state: whether the member paid (null while unfinished). */
+  charged: number | null;
 }
 
 export interface JobEventsTable {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     await harness.app.jobs.idle();
     const [job] = await harness.app.jobRepository.inStates(['delivered', 'failed']);
     out('');
-    out(`Job ${job?.id} ended ${job?.state}; fal request ${job?.request_id}; fal saw ${harness.fal.callsTo('submit').length} submit(s).`);
+    out(`Job ${job?.id} ended ${job?.state}; fal request ${job?.requestId}; fal saw ${harness.fal.callsTo('submit').length} submit(s).`);
     if (!video) throw new Error('the final message carried no video');
     const path = resolve(OUTPUT_DIR, 'animate-demo.mp4');
     writeFileSync(path, video);

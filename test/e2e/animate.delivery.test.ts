@@ -40,7 +40,7 @@ describe.each(ENGINES)('/animate delivery (%s)', (engine) => {
 
     await h.restart();
     const [resumed] = await h.app.jobRepository.inStates(['submitted', 'queued', 'running']);
-    expect(resumed?.request_id).toBe(requestId);
+    expect(resumed?.requestId).toBe(requestId);
 
     h.fal.release(requestId);
     const final = await finalMessage(handle);
@@ -59,31 +59,32 @@ describe.each(ENGINES)('/animate delivery (%s)', (engine) => {
     // A job left half-way by a crash: recorded, never sent to fal.
     const job = await h.app.jobRepository.create({
       id: 'crashed-before-submit',
-      guild_id: h.discord.guildId,
-      channel_id: h.discord.channelId,
-      user_id: h.discord.memberUserId,
-      application_id: h.discord.applicationId,
-      interaction_id: '1',
-      interaction_token: 'token-of-a-crashed-job',
-      interaction_expires_at: Date.now() + 10 * 60_000,
-      attachment_size_limit: 10 * 1024 * 1024,
-      app_permissions: null,
+      guildId: h.discord.guildId,
+      channelId: h.discord.channelId,
+      userId: h.discord.memberUserId,
+      model: 'wan-25',
+      reply: {
+        applicationId: h.discord.applicationId,
+        interactionId: '1',
+        token: 'token-of-a-crashed-job',
+        expiresAt: Date.now() + 10 * 60_000,
+        attachmentSizeLimit: 10 * 1024 * 1024,
+        appPermissions: null,
+      },
       prompt: 'lost',
-      negative_prompt: null,
+      negativePrompt: null,
       resolution: '1080p',
-      duration_seconds: 5,
+      durationSeconds: 5,
       seed: null,
-      prompt_expansion: 1,
-      image_source_url: 'http://example.invalid/x.png',
-      audio_source_url: null,
-      image_url: null,
-      audio_url: null,
-      cost_cents: 75,
+      promptExpansion: true,
+      imageSourceUrl: 'http://example.invalid/x.png',
+      audioSourceUrl: null,
+      costCents: 75,
     });
     await h.restart();
     const after = await h.app.jobRepository.get(job.id);
     expect(after.state).toBe('failed');
-    expect(after.error_message).toMatch(/restarted before your video was started/);
+    expect(after.errorMessage).toMatch(/restarted before your video was started/);
     const edit = await h.discord.waitFor(() =>
       h.discord.calls.find((call) => call.method === 'PATCH' && call.path.includes('token-of-a-crashed-job')),
     );

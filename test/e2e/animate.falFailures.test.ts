@@ -37,15 +37,15 @@ describe('/animate when fal fails', () => {
     expect(text).toMatch(pattern);
     expect(text).toMatch(/not charged/);
     expect(text).not.toMatch(/detail|"type"|loc|\{/);
-    expect(job?.error_code).toBe(type);
-    expect(job?.request_id).toBe(harness.fal.submits[0]!.requestId);
+    expect(job?.errorCode).toBe(type);
+    expect(job?.requestId).toBe(harness.fal.submits[0]!.requestId);
   });
 
   it('says fal had an internal error on a 500 result', async () => {
     harness = await startHarness({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: falInfraError(500, 'internal_server_error', false) } });
     const { text, job } = await failedRun(harness);
     expect(text).toMatch(/internal error/);
-    expect(job?.error_code).toBe('internal_server_error');
+    expect(job?.errorCode).toBe('internal_server_error');
   });
 
   it('refuses to retry a submit fal answered with 500, and fails cleanly', async () => {
@@ -54,14 +54,14 @@ describe('/animate when fal fails', () => {
     expect(harness.fal.callsTo('submit')).toHaveLength(1);
     expect(harness.fal.submits).toHaveLength(0);
     expect(text).toMatch(/internal error/);
-    expect(job?.request_id).toBeNull();
+    expect(job?.requestId).toBeNull();
   });
 
   it('gives up on a job that hangs past the configured wait, and cancels it at fal', async () => {
     harness = await startHarness({ env: { JOB_MAX_WAIT_SECONDS: '1' }, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } });
     const { text, job } = await failedRun(harness);
     expect(text).toMatch(/did not finish your video within/);
-    expect(job?.error_code).toBe('max_wait_exceeded');
+    expect(job?.errorCode).toBe('max_wait_exceeded');
     expect(harness.fal.callsTo('cancel')).toHaveLength(1);
   });
 });

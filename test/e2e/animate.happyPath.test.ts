@@ -69,7 +69,7 @@ describe.each(ENGINES)('/animate end to end (%s)', (engine) => {
 
     // The job row went through every state.
     const [job] = await harness.app.jobRepository.inStates(['delivered']);
-    expect(job?.request_id).toBe(harness.fal.submits[0]!.requestId);
+    expect(job?.requestId).toBe(harness.fal.submits[0]!.requestId);
     const states = (await harness.app.jobRepository.events(job!.id)).map((e) => e.to);
     expect(states).toEqual(expect.arrayContaining(['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued', 'running', 'delivering', 'delivered']));
   });

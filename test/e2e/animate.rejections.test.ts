@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_MAX_BYTES } from '../../src/media/limits.js';
+import { wan25 } from '../../src/fal/models/wan25.js';
 import { animate, contentOf, finalMessage, startHarness, type AnimateOptions, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 
@@ -57,13 +57,13 @@ describe('/animate refuses bad input before paying fal', () => {
   });
 
   it('refuses a file Discord says is over 10 MB at once and privately', async () => {
-    const { text, ephemeral } = await refusal({ image: await makeImage(512, 512), declaredSize: IMAGE_MAX_BYTES + 1 });
+    const { text, ephemeral } = await refusal({ image: await makeImage(512, 512), declaredSize: wan25.image.maxBytes + 1 });
     expect(text).toMatch(/10 MB/);
     expect(ephemeral).toBe(true);
   });
 
   it('stops downloading a file over 10 MB that claims to be small', async () => {
-    const big = Buffer.concat([await makeImage(512, 512), Buffer.alloc(IMAGE_MAX_BYTES)]);
+    const big = Buffer.concat([await makeImage(512, 512), Buffer.alloc(wan25.image.maxBytes)]);
     const { text } = await refusal({ image: big, declaredSize: 1000 });
     expect(text).toMatch(/10 MB/);
   });
@@ -93,9 +93,9 @@ describe('/animate refuses bad input before paying fal', () => {
     const failed = await harness.app.jobRepository.inStates(['failed']);
     expect(failed.length).toBeGreaterThanOrEqual(7);
     for (const job of failed) {
-      expect(job.error_code).toBe('input');
-      expect(job.request_id).toBeNull();
-      expect(job.error_message).toMatch(/not charged/);
+      expect(job.errorCode).toBe('input');
+      expect(job.requestId).toBeNull();
+      expect(job.errorMessage).toMatch(/not charged/);
     }
   });
 });

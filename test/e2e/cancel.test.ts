@@ -43,7 +43,7 @@ describe('the Cancel button', () => {
     expect(contentOf(cancelledEdit)).toMatch(/not charged/);
     expect(cancelledEdit.body.components).toEqual([]);
     const [job] = await harness.app.jobRepository.inStates(['cancelled']);
-    expect(job?.request_id).toBe(requestId);
+    expect(job?.requestId).toBe(requestId);
     // Nothing is delivered or failed afterwards.
     expect(handle.events().some((e) => /✅|❌/.test(contentOf(e)))).toBe(false);
   });

@@ -13,9 +13,9 @@ describe('the router\'s error boundary', () => {
 
   it('answers a bug with a plain sentence, logs it with context, and keeps serving', async () => {
     const jobs = harness.app.jobs;
-    const realAccept = jobs.accept.bind(jobs);
+    const realStart = jobs.start;
     // A bug deep inside the pipeline: a plain Error with internals in its text.
-    jobs.accept = () => Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/x'));
+    Object.assign(jobs, { start: () => Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/x')) });
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     const answer = await finalMessage(handle);
     expect(contentOf(answer)).toMatch(/Something went wrong on our side\. You were not charged/);
@@ -26,7 +26,7 @@ describe('the router\'s error boundary', () => {
     expect(entry?.err?.message).toMatch(/SQLITE_CORRUPT/);
     expect(entry?.interactionId).toBe(handle.id);
 
-    jobs.accept = realAccept;
+    Object.assign(jobs, { start: realStart });
     const next = await animate(harness, { image: await makeImage(512, 512) });
     expect(contentOf(await finalMessage(next))).toContain('✅');
   });

@@ -27,7 +27,7 @@ describe('Discord faults at delivery', () => {
     const job = await waitForJobIn(h, ['delivering']);
     // Let the last progress edit land before the fault is injected.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    return { h, handle, release: () => h.fal.release(job.request_id!) };
+    return { h, handle, release: () => h.fal.release(job.requestId!) };
   }
 
   it('delivers the video despite 429s on the final edit', async () => {
@@ -72,7 +72,7 @@ describe('Discord faults at delivery', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     offsetMs = 14.5 * 60_000; // the job has now run for 14.5 minutes
     const patchesBefore = h.discord.calls.filter((c) => c.method === 'PATCH').length;
-    h.fal.release(job.request_id!);
+    h.fal.release(job.requestId!);
     const post = await h.discord.waitFor(() => h.discord.channelMessages[0]);
     expect(post.body.content).toContain(`<@${h.discord.memberUserId}>`);
     expect(post.files[0]?.bytes.equals(sampleMp4)).toBe(true);
@@ -115,8 +115,8 @@ describe('Discord faults at delivery', () => {
     h.discord.failNext({ method: 'POST', pathIncludes: '/users/@me/channels' }, { status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } }, 10);
     release();
     const job = await waitForJobIn(h, ['failed']);
-    expect(job.error_code).toBe('undeliverable');
-    expect(job.error_message).not.toMatch(/not charged/);
+    expect(job.errorCode).toBe('undeliverable');
+    expect(job.errorMessage).not.toMatch(/not charged/);
     await h.app.jobs.idle();
     expect((await h.app.quota.movements(job.id)).map((m) => m.kind)).toEqual(['reserve', 'commit']);
     // The bot is still up: the next member is served.

@@ -25,14 +25,14 @@ describe('fal faults', () => {
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/fal is busy/);
     expect(job.state).toBe('failed');
-    expect(job.error_code).toBe('rate_limited');
+    expect(job.errorCode).toBe('rate_limited');
   });
 
   it('does not retry a submit fal answered 503, and says fal has no capacity', async () => {
     const { h, text, job } = await run({ falScript: { submitError: falInfraError(503, 'runner_scheduling_failure', true) } });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/no capacity/);
-    expect(job.error_code).toBe('runner_scheduling_failure');
+    expect(job.errorCode).toBe('runner_scheduling_failure');
   });
 
   it('never submits twice when the submit outcome is unknown (504 after fal queued it)', async () => {
@@ -40,7 +40,7 @@ describe('fal faults', () => {
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(h.fal.submits).toHaveLength(1);
     expect(text).toMatch(/did not confirm/);
-    expect(job.error_code).toBe('submit_outcome_unknown');
+    expect(job.errorCode).toBe('submit_outcome_unknown');
   });
 
   it('rides out a 503 on a status check and still delivers', async () => {
@@ -62,15 +62,15 @@ describe('fal faults', () => {
   it('fails cleanly when the result has expired (404)', async () => {
     const { text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: { status: 404, body: { detail: 'Request not found' } } } });
     expect(text).toMatch(/no longer has this job/);
-    expect(job.error_code).toBe('not_found');
+    expect(job.errorCode).toBe('not_found');
   });
 
   it('cancels and refunds a job stuck in the queue past the limit', async () => {
     const { h, text, job } = await run({ env: { QUEUE_MAX_WAIT_SECONDS: '1' }, falScript: { queuePositions: [7], holdInQueue: true } });
     expect(text).toMatch(/queue was too long/);
-    expect(job.error_code).toBe('queue_timeout');
+    expect(job.errorCode).toBe('queue_timeout');
     expect(h.fal.callsTo('cancel')).toHaveLength(1);
-    expect(h.fal.statusOf(job.request_id!)).toBe('CANCELLED');
+    expect(h.fal.statusOf(job.requestId!)).toBe('CANCELLED');
   });
 
   it('fails a job when the storage upload fails, before anything is submitted', async () => {
@@ -86,7 +86,7 @@ describe('fal faults', () => {
     const { h, final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputError: { status: 500 } } });
     expect(contentOf(final)).toContain('✅');
     expect(final.files).toHaveLength(0);
-    expect(final.body.embeds?.[0]?.url).toBe(job.video_url);
+    expect(final.body.embeds?.[0]?.url).toBe(job.videoUrl);
     expect(job.state).toBe('delivered');
     expect(h.fal.callsTo('cdn').length).toBe(3);
   });
@@ -95,7 +95,7 @@ describe('fal faults', () => {
     const { final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputTruncated: true } });
     expect(contentOf(final)).toContain('✅');
     expect(final.files).toHaveLength(0);
-    expect(contentOf(final)).toContain(job.video_url!);
+    expect(contentOf(final)).toContain(job.videoUrl!);
   });
 
   it('never submits twice when the submit answer breaks off after the headers', async () => {
@@ -103,7 +103,7 @@ describe('fal faults', () => {
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(h.fal.submits).toHaveLength(1);
     expect(text).toMatch(/did not confirm/);
-    expect(job.error_code).toBe('submit_outcome_unknown');
+    expect(job.errorCode).toBe('submit_outcome_unknown');
   });
 
   it('keeps asking for the result of a finished job through a passing 503', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { wan25 } from '../../src/fal/models/wan25.js';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from '../../src/media/limits.js';
 import type { InteractionEvent, InteractionHandle, SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { animate, contentOf, finalMessage, startHarness, type AnimateOptions, type Harness } from '../support/harness.js';
 import {
@@ -119,7 +119,7 @@ describe('/animate against hostile and broken input', () => {
     expect(uploads).toHaveLength(1);
     expect(submits).toHaveLength(1);
     expect(submits[0]!.input.image_url).toBe(uploads[0]!.fileUrl);
-    const job = (await harness.app.jobRepository.inStates(['delivered'])).find((row) => row.interaction_id === handle.id);
+    const job = (await harness.app.jobRepository.inStates(['delivered'])).find((row) => row.reply.interactionId === handle.id);
     const events = await harness.app.jobRepository.events(job!.id);
     const prepared = events.find((event) => event.to === 'prepared')?.detail ?? null;
     return { uploaded: uploads[0]!.bytes, prompt: String(submits[0]!.input.prompt), handle, text, prepared };
@@ -194,18 +194,18 @@ describe('/animate against hostile and broken input', () => {
       },
       {
         label: 'a file of 10 MB + 1 byte, declared as such',
-        options: image(async () => Buffer.alloc(IMAGE_MAX_BYTES + 1), {}),
+        options: image(async () => Buffer.alloc(wan25.image.maxBytes + 1), {}),
         says: 'The image is 10.1 MB; the limit is 10 MB.',
         ephemeral: true,
       },
       {
         label: 'a file of 10 MB + 1 byte declared as 1000 bytes',
-        options: image(() => Buffer.alloc(IMAGE_MAX_BYTES + 1, 1), { declaredSize: 1_000 }),
+        options: image(() => Buffer.alloc(wan25.image.maxBytes + 1, 1), { declaredSize: 1_000 }),
         says: 'The image is larger than 10 MB.',
       },
       {
         label: 'a file of 10 MB + 1 byte declared as 1000 bytes, sent without Content-Length',
-        options: image(() => Buffer.alloc(IMAGE_MAX_BYTES + 1, 1), { declaredSize: 1_000, imageCdn: { omitContentLength: true } }),
+        options: image(() => Buffer.alloc(wan25.image.maxBytes + 1, 1), { declaredSize: 1_000, imageCdn: { omitContentLength: true } }),
         says: 'The image is larger than 10 MB.',
       },
       {
@@ -278,7 +278,7 @@ describe('/animate against hostile and broken input', () => {
         label: 'an audio file of 15 MB + 1 byte, declared as such',
         options: async () => ({
           image: goodPng,
-          extra: audio({ filename: 'big.wav', bytes: Buffer.alloc(AUDIO_MAX_BYTES + 1), contentType: 'audio/wav' }),
+          extra: audio({ filename: 'big.wav', bytes: Buffer.alloc(wan25.audio.maxBytes + 1), contentType: 'audio/wav' }),
         }),
         says: 'The audio file is 15.1 MB; the limit is 15 MB.',
         ephemeral: true,
@@ -289,7 +289,7 @@ describe('/animate against hostile and broken input', () => {
           image: goodPng,
           extra: audio({
             filename: 'big.wav',
-            bytes: Buffer.alloc(AUDIO_MAX_BYTES + 1, 1),
+            bytes: Buffer.alloc(wan25.audio.maxBytes + 1, 1),
             contentType: 'audio/wav',
             declaredSize: 1_000,
             cdn: { omitContentLength: true },

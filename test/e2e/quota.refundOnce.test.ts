@@ -38,8 +38,8 @@ describe.each(ENGINES)('refunds happen once (%s)', (engine) => {
     h.fal.release(requestId);
     const failure = new UpstreamError('fal stopped the job.', 'test_kill');
     await Promise.all([
-      h.app.jobs.abandon(running.id, failure),
-      h.app.jobs.abandon(running.id, failure),
+      h.app.jobs.fail(running.id, failure),
+      h.app.jobs.fail(running.id, failure),
       h.app.quota.refund(running),
       h.app.quota.refund(running),
     ]);

@@ -18,7 +18,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
     const running = await waitForJobIn(h, ['running']);
     await h.app.jobs.stop();
     // The crash window: the job's final state is written, its refund is not.
-    await h.app.jobRepository.transition(running.id, 'failed', { error_code: 'crash_test' });
+    await h.app.jobRepository.transition(running.id, 'failed', { errorCode: 'crash_test' });
     expect(await kinds(h, running.id)).toEqual(['reserve']);
     await h.restart();
     expect(await kinds(h, running.id)).toEqual(['reserve', 'refund']);
@@ -41,7 +41,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
     await animate(h, { image: await makeImage(512, 512) });
     const job = await waitForJobIn(h, ['running']);
     // resume() as it runs right after READY, with a start time before this job existed.
-    const outcome = await h.app.jobs.resume(job.created_at);
+    const outcome = await h.app.jobs.resume(job.createdAt);
     expect(outcome).toMatchObject({ resumed: 0, failed: 0 });
     expect((await h.app.jobRepository.get(job.id)).state).toBe('running');
   });

@@ -6,9 +6,9 @@ import { createApp, type App } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { JobState } from '../../src/jobs/states.js';
-import type { Clock } from '../../src/jobs/jobRepository.js';
+import type { Clock } from '../../src/util/clock.js';
 import type { QuotaService } from '../../src/quota/quotaTypes.js';
-import type { JobRow } from '../../src/store/schema.js';
+import type { Job } from '../../src/jobs/job.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
 import { TEST_POSTGRES_URL, dropSchema, uniqueSchema, type TestEngine } from './engines.js';
@@ -194,7 +194,7 @@ export function contentOf(event: InteractionEvent): string {
 }
 
 /** Polls the store until a job is in one of `states`; returns it. */
-export async function waitForJobIn(harness: Harness, states: string[], timeoutMs = 10_000): Promise<JobRow> {
+export async function waitForJobIn(harness: Harness, states: string[], timeoutMs = 10_000): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [job] = await harness.app.jobRepository.inStates(states as JobState[]);

@@ -1,24 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRemainingMs, typicalRunMs } from '../../src/jobs/eta.js';
+import { estimateRemainingMs } from '../../src/jobs/eta.js';
+import { wan25 } from '../../src/fal/models/wan25.js';
 import { clipCostCents, formatUsd } from '../../src/quota/cost.js';
 
 describe('ETA model', () => {
   it('grows with the place in line', () => {
-    const base = { phase: 'queued' as const, runningForMs: 0, resolution: '1080p' as const, duration: '5' as const };
-    const near = estimateRemainingMs({ ...base, queuePosition: 0 })!;
-    const far = estimateRemainingMs({ ...base, queuePosition: 6 })!;
+    const base = { phase: 'queued' as const, runningForMs: 0, resolution: '1080p', durationSeconds: 5 };
+    const near = estimateRemainingMs(wan25.timings, { ...base, queuePosition: 0 })!;
+    const far = estimateRemainingMs(wan25.timings, { ...base, queuePosition: 6 })!;
     expect(far).toBeGreaterThan(near);
   });
 
   it('counts down while running and says nothing once past the typical time', () => {
-    const base = { phase: 'running' as const, queuePosition: null, resolution: '720p' as const, duration: '5' as const };
-    const run = typicalRunMs('720p', '5');
-    expect(estimateRemainingMs({ ...base, runningForMs: 30_000 })).toBe(run - 30_000);
-    expect(estimateRemainingMs({ ...base, runningForMs: run + 1 })).toBeNull();
+    const base = { phase: 'running' as const, queuePosition: null, resolution: '720p', durationSeconds: 5 };
+    const run = wan25.timings.runSeconds('720p', 5) * 1000;
+    expect(estimateRemainingMs(wan25.timings, { ...base, runningForMs: 30_000 })).toBe(run - 30_000);
+    expect(estimateRemainingMs(wan25.timings, { ...base, runningForMs: run + 1 })).toBeNull();
   });
 
   it('expects 10 s clips to take longer than 5 s clips', () => {
-    expect(typicalRunMs('1080p', '10')).toBeGreaterThan(typicalRunMs('1080p', '5'));
+    expect(wan25.timings.runSeconds('1080p', 10)).toBeGreaterThan(wan25.timings.runSeconds('1080p', 5));
   });
 });
 

@@ -1,48 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanMemberText, formatDuration, renderDelivered, renderProgress } from '../../src/discord/format.js';
-import type { JobRow } from '../../src/store/schema.js';
-
-function job(overrides: Partial<JobRow> = {}): JobRow {
-  return {
-    id: 'job-1',
-    state: 'running',
-    guild_id: '1',
-    channel_id: '2',
-    user_id: '3',
-    application_id: '4',
-    interaction_id: '5',
-    interaction_token: 'tok',
-    interaction_expires_at: 0,
-    attachment_size_limit: 10 * 1024 * 1024,
-    app_permissions: null,
-    prompt: 'a cat waves',
-    negative_prompt: null,
-    resolution: '1080p',
-    duration_seconds: 5,
-    seed: null,
-    prompt_expansion: 1,
-    image_source_url: 'x',
-    audio_source_url: null,
-    image_url: null,
-    audio_url: null,
-    cost_cents: 75,
-    request_id: 'req',
-    queue_position: null,
-    last_log: null,
-    video_url: null,
-    video_bytes: null,
-    result_seed: null,
-    actual_prompt: null,
-    error_code: null,
-    error_message: null,
-    created_at: 0,
-    updated_at: 0,
-    submitted_at: null,
-    started_at: null,
-    finished_at: null,
-    ...overrides,
-  };
-}
+import { aJob as job } from '../support/jobs.js';
 
 describe('cleanMemberText', () => {
   it('neutralises mentions so nobody is pinged', () => {
@@ -138,9 +96,9 @@ describe('cost line', () => {
 
 describe('delivery message', () => {
   it('shows the rewritten prompt only when expansion changed it', () => {
-    const same = renderDelivered(job({ actual_prompt: 'a cat waves', result_seed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
+    const same = renderDelivered(job({ actualPrompt: 'a cat waves', resultSeed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
     expect(same).not.toContain('Prompt used');
-    const changed = renderDelivered(job({ actual_prompt: 'A fluffy cat waves slowly', result_seed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
+    const changed = renderDelivered(job({ actualPrompt: 'A fluffy cat waves slowly', resultSeed: 7 }), { kind: 'link', url: 'u', sizeBytes: 1 });
     expect(changed).toContain('Prompt used');
     expect(changed).toContain('Seed 7 · 1080p · 5 s');
   });

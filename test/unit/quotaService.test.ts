@@ -7,7 +7,7 @@ import { JobRepository } from '../../src/jobs/jobRepository.js';
 import type { AlertSink, BudgetAlert } from '../../src/quota/alerts.js';
 import { GuildQuotaService } from '../../src/quota/quotaService.js';
 import type { Store } from '../../src/store/database.js';
-import type { JobRow } from '../../src/store/schema.js';
+import type { Job } from '../../src/jobs/job.js';
 import { ENGINES, openTestStore } from '../support/engines.js';
 
 const GUILD = '100000000000000001';
@@ -53,29 +53,30 @@ describe.each(ENGINES)('GuildQuotaService on %s', (engine) => {
     return new GuildQuotaService({ store, config: configWith({ ...room, ...env }), alerts: sink, logger: pino({ level: 'silent' }), now: () => nowMs });
   }
 
-  async function job(options: { user?: string; guild?: string; costCents?: number; resolution?: string; duration?: number; audio?: boolean } = {}): Promise<JobRow> {
+  async function job(options: { user?: string; guild?: string; costCents?: number; resolution?: string; duration?: number; audio?: boolean } = {}): Promise<Job> {
     return jobs.create({
       id: randomUUID(),
-      guild_id: options.guild ?? GUILD,
-      channel_id: CHANNEL,
-      user_id: options.user ?? ALICE,
-      application_id: '123456789012345678',
-      interaction_id: '1',
-      interaction_token: 'token',
-      interaction_expires_at: nowMs + 900_000,
-      attachment_size_limit: 10 * 1024 * 1024,
-      app_permissions: null,
+      model: 'wan-25',
+      guildId: options.guild ?? GUILD,
+      channelId: CHANNEL,
+      userId: options.user ?? ALICE,
+      reply: {
+        applicationId: '123456789012345678',
+        interactionId: '1',
+        token: 'token',
+        expiresAt: nowMs + 900_000,
+        attachmentSizeLimit: 10 * 1024 * 1024,
+        appPermissions: null,
+      },
       prompt: 'p',
-      negative_prompt: null,
+      negativePrompt: null,
       resolution: options.resolution ?? '1080p',
-      duration_seconds: options.duration ?? 5,
+      durationSeconds: options.duration ?? 5,
       seed: null,
-      prompt_expansion: 1,
-      image_source_url: 'http://cdn.invalid/x.png',
-      audio_source_url: options.audio ? 'http://cdn.invalid/a.mp3' : null,
-      image_url: null,
-      audio_url: null,
-      cost_cents: options.costCents ?? 75,
+      promptExpansion: true,
+      imageSourceUrl: 'http://cdn.invalid/x.png',
+      audioSourceUrl: options.audio ? 'http://cdn.invalid/a.mp3' : null,
+      costCents: options.costCents ?? 75,
     });
   }
 

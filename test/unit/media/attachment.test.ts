@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { wan25 } from '../../../src/fal/models/wan25.js';
 import { InputError } from '../../../src/errors.js';
 import { downloadAttachment, type AttachmentKind } from '../../../src/media/attachment.js';
-import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from '../../../src/media/limits.js';
 import { startLoopbackServer, type LoopbackServer } from '../../support/loopbackServer.js';
 
 let server: LoopbackServer | undefined;
@@ -18,14 +18,14 @@ async function startCdn(): Promise<LoopbackServer> {
         response.end('bytes');
         return;
       case '/declared-too-big/image':
-        response.writeHead(200, { 'content-length': String(IMAGE_MAX_BYTES + 1) }).end();
+        response.writeHead(200, { 'content-length': String(wan25.image.maxBytes + 1) }).end();
         return;
       case '/declared-too-big/audio':
-        response.writeHead(200, { 'content-length': String(AUDIO_MAX_BYTES + 1) }).end();
+        response.writeHead(200, { 'content-length': String(wan25.audio.maxBytes + 1) }).end();
         return;
       case '/10.5mb':
         // Over the image cap, under the audio cap: the cap follows the kind.
-        response.end(Buffer.alloc(IMAGE_MAX_BYTES + 512 * 1024));
+        response.end(Buffer.alloc(wan25.image.maxBytes + 512 * 1024));
         return;
       case '/silent':
         return; // never answers
@@ -42,8 +42,12 @@ async function startCdn(): Promise<LoopbackServer> {
   return server;
 }
 
+function maxBytesOf(kind: AttachmentKind): number {
+  return kind === 'image' ? wan25.image.maxBytes : wan25.audio.maxBytes;
+}
+
 async function memberMessage(url: string, kind: AttachmentKind, allowedHosts: readonly string[], timeoutMs = 2_000) {
-  const error: unknown = await downloadAttachment(url, kind, { allowedHosts, timeoutMs }).then(
+  const error: unknown = await downloadAttachment(url, kind, { allowedHosts, timeoutMs, maxBytes: maxBytesOf(kind) }).then(
     () => new Error('expected downloadAttachment to reject'),
     (thrown: unknown) => thrown,
   );
@@ -54,7 +58,7 @@ async function memberMessage(url: string, kind: AttachmentKind, allowedHosts: re
 describe('downloadAttachment', () => {
   it('returns the bytes of an allowed attachment', async () => {
     const cdn = await startCdn();
-    await expect(downloadAttachment(cdn.url('/ok'), 'image', { allowedHosts: [cdn.host], timeoutMs: 2_000 })).resolves.toEqual(
+    await expect(downloadAttachment(cdn.url('/ok'), 'image', { allowedHosts: [cdn.host], timeoutMs: 2_000, maxBytes: wan25.image.maxBytes })).resolves.toEqual(
       Buffer.from('bytes'),
     );
   });
@@ -70,8 +74,8 @@ describe('downloadAttachment', () => {
   it('applies the cap of the kind asked for', async () => {
     const cdn = await startCdn();
     expect(await memberMessage(cdn.url('/10.5mb'), 'image', [cdn.host])).toBe('The image is larger than 10 MB.');
-    const audio = await downloadAttachment(cdn.url('/10.5mb'), 'audio', { allowedHosts: [cdn.host], timeoutMs: 5_000 });
-    expect(audio.length).toBe(IMAGE_MAX_BYTES + 512 * 1024);
+    const audio = await downloadAttachment(cdn.url('/10.5mb'), 'audio', { allowedHosts: [cdn.host], timeoutMs: 5_000, maxBytes: wan25.audio.maxBytes });
+    expect(audio.length).toBe(wan25.image.maxBytes + 512 * 1024);
   });
 
   it('refuses hosts other than Discord’s', async () => {
@@ -115,6 +119,7 @@ describe('downloadAttachment', () => {
     const error = (await downloadAttachment(cdn.url('/gone?ex=abc&hm=signature'), 'image', {
       allowedHosts: [cdn.host],
       timeoutMs: 2_000,
+      maxBytes: wan25.image.maxBytes,
     }).catch((thrown: unknown) => thrown)) as InputError;
     expect(error.message).toMatch(/http_status.*answered 404/);
     // Discord's signed query string stays out of logs.

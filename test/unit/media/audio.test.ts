@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import { wan25 } from '../../../src/fal/models/wan25.js';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { checkAudio } from '../../../src/media/audio.js';
-import { AUDIO_MAX_BYTES } from '../../../src/media/limits.js';
 import { writeWav } from '../../support/mediaFiles.js';
 
 const fixture = (name: string) => readFile(new URL(`../../fixtures/audio/${name}`, import.meta.url));
 
 async function rejection(bytes: Buffer): Promise<string> {
-  const error: unknown = await checkAudio(bytes).then(
+  const error: unknown = await checkAudio(bytes, wan25.audio).then(
     () => new Error('expected checkAudio to reject'),
     (thrown: unknown) => thrown,
   );
@@ -22,7 +22,7 @@ const DAMAGED = 'The audio file is empty or damaged and could not be read.';
 describe('checkAudio', () => {
   it('accepts a 5 s MP3 and measures it', async () => {
     const bytes = await fixture('tone-5s.mp3');
-    const checked = await checkAudio(bytes);
+    const checked = await checkAudio(bytes, wan25.audio);
     expect(checked).toMatchObject({ bytes, format: 'mp3', mimeType: 'audio/mpeg', extension: 'mp3' });
     // Whole 72 ms frames, encoder delay and padding included: a bit over 5 s.
     expect(checked.durationSeconds).toBeCloseTo(5.184, 3);
@@ -42,7 +42,7 @@ describe('checkAudio', () => {
   });
 
   it.each([3, 30])('accepts a WAV of exactly %i s', async (seconds) => {
-    const checked = await checkAudio(writeWav(seconds));
+    const checked = await checkAudio(writeWav(seconds), wan25.audio);
     expect(checked).toMatchObject({ format: 'wav', mimeType: 'audio/wav', extension: 'wav', durationSeconds: seconds });
   });
 
@@ -78,7 +78,7 @@ describe('checkAudio', () => {
   });
 
   it('rejects a file over the byte cap before parsing it', async () => {
-    const bytes = Buffer.alloc(AUDIO_MAX_BYTES + 1);
+    const bytes = Buffer.alloc(wan25.audio.maxBytes + 1);
     expect(await rejection(bytes)).toBe('The audio file is 15.1 MB; the limit is 15 MB.');
   });
 

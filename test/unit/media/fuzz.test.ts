@@ -1,16 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { wan25 } from '../../../src/fal/models/wan25.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { checkAudio } from '../../../src/media/audio.js';
 import { checkImage } from '../../../src/media/image.js';
-import {
-  AUDIO_MAX_BYTES,
-  AUDIO_MAX_SECONDS,
-  AUDIO_MIN_SECONDS,
-  IMAGE_MAX_BYTES,
-  IMAGE_MAX_SIDE_PX,
-  IMAGE_MIN_SIDE_PX,
-} from '../../../src/media/limits.js';
 import { POLYGLOT_HTML, POLYGLOT_ZIP, animatedWebp, exifRotatedJpeg, noisyImage } from '../../support/hostileFiles.js';
 import { pixelBombPng, writeBmp, writeWav } from '../../support/mediaFiles.js';
 
@@ -144,20 +137,20 @@ function verdict(kind: 'image' | 'audio', input: Buffer, outcome: { value?: unkn
   }
   if (kind === 'image') {
     const image = outcome.value as Awaited<ReturnType<typeof checkImage>>;
-    const inRange = (side: number) => Number.isInteger(side) && side >= IMAGE_MIN_SIDE_PX && side <= IMAGE_MAX_SIDE_PX;
+    const inRange = (side: number) => Number.isInteger(side) && side >= wan25.image.minSidePx && side <= wan25.image.maxSidePx;
     if (!['jpeg', 'png', 'bmp', 'webp'].includes(image.format)) return `accepted format ${image.format}`;
     if (!inRange(image.width) || !inRange(image.height)) return `accepted ${image.width}×${image.height} px`;
     if (image.format === 'png' && image.hasAlpha) return 'accepted a PNG with alpha';
-    if (image.bytes.length === 0 || image.bytes.length > IMAGE_MAX_BYTES) return `accepted ${image.bytes.length} bytes`;
+    if (image.bytes.length === 0 || image.bytes.length > wan25.image.maxBytes) return `accepted ${image.bytes.length} bytes`;
     if (!input.subarray(0, image.bytes.length).equals(image.bytes)) return 'returned bytes that are not a prefix of the input';
     return undefined;
   }
   const audio = outcome.value as Awaited<ReturnType<typeof checkAudio>>;
   if (!['wav', 'mp3'].includes(audio.format)) return `accepted format ${audio.format}`;
-  if (!(audio.durationSeconds >= AUDIO_MIN_SECONDS && audio.durationSeconds <= AUDIO_MAX_SECONDS)) {
+  if (!(audio.durationSeconds >= wan25.audio.minSeconds && audio.durationSeconds <= wan25.audio.maxSeconds)) {
     return `accepted ${audio.durationSeconds} s`;
   }
-  if (audio.bytes.length > AUDIO_MAX_BYTES) return `accepted ${audio.bytes.length} bytes`;
+  if (audio.bytes.length > wan25.audio.maxBytes) return `accepted ${audio.bytes.length} bytes`;
   return undefined;
 }
 
@@ -199,8 +192,8 @@ describe(`media checks under fuzzing (seed ${SEED})`, () => {
     ];
     for (const [name, bytes] of built) samples.push({ name, bytes: await bytes });
     // Sanity: the unmutated pictures pass, so the fuzzing starts from files worth damaging.
-    expect((await checkImage(samples[0]!.bytes)).format).toBe('png');
-    expect((await checkAudio(samples.find((s) => s.name === 'mp3')!.bytes)).format).toBe('mp3');
+    expect((await checkImage(samples[0]!.bytes, wan25.image)).format).toBe('png');
+    expect((await checkAudio(samples.find((s) => s.name === 'mp3')!.bytes, wan25.audio)).format).toBe('mp3');
   });
 
   it(`answers ${CASES} random and mutated files with a result in range or an InputError`, async () => {
@@ -213,8 +206,8 @@ describe(`media checks under fuzzing (seed ${SEED})`, () => {
       const mutation = rng.pick(names);
       const { bytes, how } = mutations[mutation]!(sample.bytes, rng, samples);
       for (const [kind, check] of [
-        ['image', checkImage],
-        ['audio', checkAudio],
+        ['image', (file: Buffer) => checkImage(file, wan25.image)],
+        ['audio', (file: Buffer) => checkAudio(file, wan25.audio)],
       ] as const) {
         const outcome = await settle(() => check(bytes));
         if (!('error' in outcome)) acceptedCount[kind] += 1;

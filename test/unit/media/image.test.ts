@@ -1,8 +1,8 @@
 import sharp from 'sharp';
+import { wan25 } from '../../../src/fal/models/wan25.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { checkImage } from '../../../src/media/image.js';
-import { IMAGE_MAX_BYTES } from '../../../src/media/limits.js';
 import { padPng, pixelBombPng, pngChunk, writeBmp } from '../../support/mediaFiles.js';
 
 function solid(width: number, height: number, channels: 3 | 4 = 3): sharp.Sharp {
@@ -18,7 +18,7 @@ function noisyRgb(width: number, height: number): sharp.Sharp {
 
 /** The member-facing sentence checkImage rejects with; fails the test on any other outcome. */
 async function rejection(bytes: Buffer): Promise<string> {
-  const error: unknown = await checkImage(bytes).then(
+  const error: unknown = await checkImage(bytes, wan25.image).then(
     () => new Error('expected checkImage to reject'),
     (thrown: unknown) => thrown,
   );
@@ -31,7 +31,7 @@ const DAMAGED = 'The image is empty or damaged and could not be read.';
 describe('checkImage', () => {
   it('accepts a 512×512 RGB PNG and says what it is', async () => {
     const bytes = await solid(512, 512).png().toBuffer();
-    await expect(checkImage(bytes)).resolves.toEqual({
+    await expect(checkImage(bytes, wan25.image)).resolves.toEqual({
       bytes,
       format: 'png',
       mimeType: 'image/png',
@@ -59,7 +59,7 @@ describe('checkImage', () => {
     [2000, 2000],
     [360, 2000],
   ])('accepts exactly %i×%i px', async (width, height) => {
-    const checked = await checkImage(await solid(width, height).jpeg().toBuffer());
+    const checked = await checkImage(await solid(width, height).jpeg().toBuffer(), wan25.image);
     expect([checked.format, checked.width, checked.height]).toEqual(['jpeg', width, height]);
   });
 
@@ -74,7 +74,7 @@ describe('checkImage', () => {
   });
 
   it('accepts a WEBP with alpha but reports it, for normalisation to flatten', async () => {
-    const checked = await checkImage(await solid(512, 512, 4).webp().toBuffer());
+    const checked = await checkImage(await solid(512, 512, 4).webp().toBuffer(), wan25.image);
     expect([checked.format, checked.mimeType, checked.extension, checked.hasAlpha]).toEqual([
       'webp',
       'image/webp',
@@ -86,7 +86,7 @@ describe('checkImage', () => {
   it('reports width and height as displayed when EXIF orientation turns the picture', async () => {
     // Stored 800×400 landscape, orientation 6 = shown rotated 90°: 400×800 portrait.
     const bytes = await solid(800, 400).jpeg().withMetadata({ orientation: 6 }).toBuffer();
-    const checked = await checkImage(bytes);
+    const checked = await checkImage(bytes, wan25.image);
     expect([checked.width, checked.height]).toEqual([400, 800]);
   });
 
@@ -100,14 +100,14 @@ describe('checkImage', () => {
   it('accepts a 16-bit PNG', async () => {
     const bytes = await solid(512, 400).toColourspace('rgb16').png().toBuffer();
     expect((await sharp(bytes).metadata()).depth).toBe('ushort');
-    const checked = await checkImage(bytes);
+    const checked = await checkImage(bytes, wan25.image);
     expect([checked.format, checked.width, checked.height, checked.hasAlpha]).toEqual(['png', 512, 400, false]);
   });
 
   it('accepts a CMYK JPEG', async () => {
     const bytes = await solid(512, 512).toColourspace('cmyk').jpeg().toBuffer();
     expect((await sharp(bytes).metadata()).space).toBe('cmyk');
-    const checked = await checkImage(bytes);
+    const checked = await checkImage(bytes, wan25.image);
     expect([checked.format, checked.mimeType, checked.extension]).toEqual(['jpeg', 'image/jpeg', 'jpg']);
   });
 
@@ -167,7 +167,7 @@ describe('checkImage', () => {
     ];
     for (const whole of files) {
       for (const length of [1, 2, 7, 8, 12, 16, 20, 26, 33, 40, 54, 60, 100, 1_000, whole.length - 1]) {
-        const outcome: unknown = await checkImage(whole.subarray(0, length)).catch((error: unknown) => error);
+        const outcome: unknown = await checkImage(whole.subarray(0, length), wan25.image).catch((error: unknown) => error);
         // Only a file cut at its very end may still pass (trailing markers are optional to some decoders).
         if (!(outcome instanceof InputError)) expect(length).toBe(whole.length - 1);
       }
@@ -193,15 +193,15 @@ describe('checkImage', () => {
 
   it('accepts a file of exactly the byte cap and rejects one byte more', async () => {
     const png = await solid(512, 512).png().toBuffer();
-    const atCap = padPng(png, IMAGE_MAX_BYTES);
-    expect((await checkImage(atCap)).width).toBe(512);
-    expect(await rejection(padPng(png, IMAGE_MAX_BYTES + 1))).toBe('The image is 10.1 MB; the limit is 10 MB.');
+    const atCap = padPng(png, wan25.image.maxBytes);
+    expect((await checkImage(atCap, wan25.image)).width).toBe(512);
+    expect(await rejection(padPng(png, wan25.image.maxBytes + 1))).toBe('The image is 10.1 MB; the limit is 10 MB.');
   });
 
   describe('BMP (read by our own header parser: sharp cannot)', () => {
     it('accepts a 24-bit BMP in range', async () => {
       const bytes = writeBmp(400, 380);
-      await expect(checkImage(bytes)).resolves.toEqual({
+      await expect(checkImage(bytes, wan25.image)).resolves.toEqual({
         bytes,
         format: 'bmp',
         mimeType: 'image/bmp',
@@ -213,7 +213,7 @@ describe('checkImage', () => {
     });
 
     it('accepts a top-down BMP (negative height) with its real height', async () => {
-      const checked = await checkImage(writeBmp(401, -360));
+      const checked = await checkImage(writeBmp(401, -360), wan25.image);
       expect([checked.width, checked.height]).toEqual([401, 360]);
     });
 

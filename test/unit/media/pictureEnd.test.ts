@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { wan25 } from '../../../src/fal/models/wan25.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { checkImage, type ImageFormat } from '../../../src/media/image.js';
@@ -80,20 +81,20 @@ describe('checkImage with a polyglot', () => {
     ['BMP', () => writeBmp(400, 380), POLYGLOT_HTML],
   ] as const)('returns only the %s, not the payload behind it', async (_label, build, payload) => {
     const picture = await build();
-    const checked = await checkImage(Buffer.concat([picture, payload]));
+    const checked = await checkImage(Buffer.concat([picture, payload]), wan25.image);
     expect(checked.bytes.equals(picture)).toBe(true);
   });
 
   it('still refuses the picture part when it is damaged', async () => {
     const whole = await noisy().png().toBuffer();
-    const error = await checkImage(Buffer.concat([whole.subarray(0, whole.length / 2), POLYGLOT_ZIP])).catch((e: unknown) => e);
+    const error = await checkImage(Buffer.concat([whole.subarray(0, whole.length / 2), POLYGLOT_ZIP]), wan25.image).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
   });
 
   it('sends a motion photo (JPEG + video) as its still picture', async () => {
     const still = await noisy().jpeg().toBuffer();
     const fakeVideo = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(4000, 9)]);
-    const checked = await checkImage(Buffer.concat([still, fakeVideo]));
+    const checked = await checkImage(Buffer.concat([still, fakeVideo]), wan25.image);
     expect(checked.bytes.equals(still)).toBe(true);
     expect((await sharp(checked.bytes).metadata()).format).toBe('jpeg');
   });

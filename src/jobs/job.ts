@@ -1,0 +1,100 @@
+import type { JobState } from './states.js';
+
+/** How to reach the member again: the interaction's webhook, valid for 15 minutes (PROTOCOLS.md §3). */
+export interface ReplyTarget {
+  applicationId: string;
+  interactionId: string;
+  token: string;
+  /** When the token stops working for edits. */
+  expiresAt: number;
+  /** The largest upload the interaction's channel takes, in bytes. */
+  attachmentSizeLimit: number;
+  /** The bot's permissions in the channel (a bitfield as text), when Discord sent them. */
+  appPermissions: string | null;
+}
+
+/**
+ * One `/animate` job as the pipeline sees it: typed, camel-cased, money in
+ * cents. The store's row stays inside the repository (jobRepository.ts).
+ */
+export interface Job {
+  id: string;
+  state: JobState;
+  /** The id of the model in src/fal/models that makes the video. */
+  model: string;
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+  reply: ReplyTarget;
+  prompt: string;
+  negativePrompt: string | null;
+  resolution: string;
+  durationSeconds: number;
+  seed: number | null;
+  promptExpansion: boolean;
+  /** Where the member's files were (Discord's CDN), and where fal's storage has them once prepared. */
+  imageSourceUrl: string;
+  audioSourceUrl: string | null;
+  imageUrl: string | null;
+  audioUrl: string | null;
+  costCents: number;
+  requestId: string | null;
+  queuePosition: number | null;
+  lastLog: string | null;
+  videoUrl: string | null;
+  videoBytes: number | null;
+  resultSeed: number | null;
+  actualPrompt: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Set with the final state: whether the member paid. Null while unfinished. */
+  charged: boolean | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** A new job: what intake knows before anything ran. */
+export type NewJob = Pick<
+  Job,
+  | 'id'
+  | 'model'
+  | 'guildId'
+  | 'channelId'
+  | 'userId'
+  | 'reply'
+  | 'prompt'
+  | 'negativePrompt'
+  | 'resolution'
+  | 'durationSeconds'
+  | 'seed'
+  | 'promptExpansion'
+  | 'imageSourceUrl'
+  | 'audioSourceUrl'
+  | 'costCents'
+>;
+
+/** Fields a transition may set along with the state. */
+export type JobChanges = Partial<
+  Pick<
+    Job,
+    | 'imageUrl'
+    | 'audioUrl'
+    | 'requestId'
+    | 'queuePosition'
+    | 'lastLog'
+    | 'videoUrl'
+    | 'videoBytes'
+    | 'resultSeed'
+    | 'actualPrompt'
+    | 'errorCode'
+    | 'errorMessage'
+    | 'charged'
+    | 'submittedAt'
+    | 'startedAt'
+    | 'finishedAt'
+  >
+>;

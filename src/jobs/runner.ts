@@ -1,0 +1,168 @@
+import type { Config } from '../config/config.js';
+import { UnavailableError, UpstreamError } from '../errors.js';
+import type { FalGateway } from '../fal/falGateway.js';
+import type { ModelRegistry } from '../fal/models/registry.js';
+import type { VideoModel } from '../fal/models/videoModel.js';
+import { downloadAttachment } from '../media/attachment.js';
+import { checkAudio } from '../media/audio.js';
+import { checkImage } from '../media/image.js';
+import type { Clock } from '../util/clock.js';
+import type { Job } from './job.js';
+import type { JobRepository } from './jobRepository.js';
+import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
+import { readResult, trackUntilComplete, type TrackingDeps } from './tracking.js';
+import type { VideoCourier } from './types.js';
+import { chooseDelivery } from './videoDelivery.js';
+
+export interface JobRunnerDeps {
+  config: Pick<
+    Config,
+    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes'
+  >;
+  jobs: JobRepository;
+  fal: FalGateway;
+  models: ModelRegistry;
+  lifecycle: JobLifecycle;
+  courier: VideoCourier;
+  now: Clock;
+}
+
+const RESTARTING = 'The bot is restarting. Please try again in a minute.';
+
+/**
+ * Runs reserved jobs to the end in the background: prepare (download, check,
+ * upload) → submit once → track → deliver. Each step is a state saved before
+ * the next starts. `stop()` ends every loop and leaves jobs in the store for
+ * the next start (recovery.ts).
+ */
+export class JobRunner {
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopController = new AbortController();
+
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** A reserved job, from its first step. */
+  run(job: Job): void {
+    this.background(job.id, () => this.prepareAndSubmit(job));
+  }
+
+  /** A job fal already has (after a restart): from tracking on. */
+  follow(job: Job): void {
+    this.background(job.id, () => this.trackAndDeliver(job));
+  }
+
+  /** Ends every background loop, leaving unfinished jobs in the store to resume later. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Waits until no job is being worked on (tests and the demo). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private background(jobId: string, work: () => Promise<void>): void {
+    const { lifecycle } = this.deps;
+    const task = work()
+      .catch((error: unknown) => lifecycle.fail(jobId, error))
+      .catch((error: unknown) => lifecycle.log({ id: jobId, guildId: null, requestId: null }).error({ err: error }, 'job failed and could not be settled'))
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  private async prepareAndSubmit(reserved: Job): Promise<void> {
+    const { config, fal, lifecycle, jobs } = this.deps;
+    const model = this.deps.models.get(reserved.model);
+    const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
+
+    const image = await checkImage(
+      await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes }),
+      model.image,
+    );
+    const audioLimits = model.audio;
+    const audio =
+      reserved.audioSourceUrl && audioLimits
+        ? await checkAudio(await downloadAttachment(reserved.audioSourceUrl, 'audio', { ...download, maxBytes: audioLimits.maxBytes }), audioLimits)
+        : undefined;
+    const imageUrl = await fal.upload(image.bytes, image.mimeType, `image.${image.extension}`);
+    const audioUrl = audio ? await fal.upload(audio.bytes, audio.mimeType, `audio.${audio.extension}`) : null;
+    const prepared = await lifecycle.move(
+      reserved,
+      'prepared',
+      { imageUrl, audioUrl },
+      `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
+    );
+
+    if (this.stopping) throw new UnavailableError(RESTARTING);
+    lifecycle.log(prepared).info('submitting to fal');
+    const { requestId } = await fal.submit(model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }));
+    // Written before anything else can happen: from here on the job is paid for
+    // and must be tracked to the end, even across restarts.
+    const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });
+    if (!submitted) {
+      // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
+      await jobs.update(prepared.id, { requestId });
+      await fal
+        .cancel(model.endpointId, requestId)
+        .catch((error: unknown) => lifecycle.log(prepared).warn({ err: error, requestId }, 'could not cancel a job submitted after it was cancelled'));
+      return;
+    }
+    lifecycle.log(submitted).info('submitted to fal');
+    await this.trackAndDeliver(submitted);
+  }
+
+  private async trackAndDeliver(job: Job): Promise<void> {
+    const model = this.deps.models.get(job.model);
+    let current = job;
+    if (current.state !== 'delivering') {
+      const completed = await trackUntilComplete(current, model, this.tracking());
+      if (!completed) return; // stopping: leave it for the next start
+      current = completed;
+    }
+    await this.deliver(current, model);
+  }
+
+  private async deliver(job: Job, model: VideoModel): Promise<void> {
+    const { lifecycle, courier, config } = this.deps;
+    let current = job;
+    if (current.state !== 'delivering' || !current.videoUrl) {
+      const result = await readResult(current, model, { ...this.tracking(), log: lifecycle.log(current) });
+      if (!result) return;
+      const output = model.outputSchema.safeParse(result.data);
+      if (!output.success) {
+        throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: output.error });
+      }
+      current = await lifecycle.move(current, 'delivering', {
+        videoUrl: output.data.videoUrl,
+        videoBytes: output.data.videoBytes,
+        resultSeed: output.data.seed,
+        actualPrompt: output.data.actualPrompt,
+      });
+    }
+    const delivery = await chooseDelivery(current, {
+      fal: this.deps.fal,
+      videoMaxBytes: config.videoMaxBytes,
+      log: lifecycle.log(current),
+      signal: this.stopController.signal,
+    });
+    try {
+      await courier.deliver(current, delivery);
+    } catch (error) {
+      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', UNDELIVERABLE, { cause: error });
+    }
+    const delivered = await lifecycle.delivered(current, {
+      videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,
+    });
+    if (delivered) lifecycle.log(delivered).info({ delivery: delivery.kind }, 'delivered');
+  }
+
+  private tracking(): TrackingDeps {
+    const { config, fal, lifecycle, now } = this.deps;
+    return { config, fal, lifecycle, now, signal: this.stopController.signal };
+  }
+}

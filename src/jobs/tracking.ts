@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { UpstreamError } from '../errors.js';
+import type { FalGateway } from '../fal/falGateway.js';
+import type { VideoModel } from '../fal/models/videoModel.js';
+import type { QueueStatus } from '../fal/queueStatus.js';
+import type { Clock } from '../util/clock.js';
+import { sleep } from '../util/sleep.js';
+import type { Job } from './job.js';
+import type { JobLifecycle } from './lifecycle.js';
+
+/** How long to keep trying to read the result of a job fal finished. */
+const RESULT_PATIENCE_MS = 10 * 60_000;
+
+export interface TrackingDeps {
+  config: Pick<Config, 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs'>;
+  fal: FalGateway;
+  lifecycle: JobLifecycle;
+  now: Clock;
+  signal: AbortSignal;
+}
+
+/**
+ * Follows a submitted job at fal until it completes, moving it through
+ * queued/running as fal reports. Returns the job once fal says COMPLETED, or
+ * undefined when the bot is stopping (the next start picks it up). A status
+ * read costs nothing, so failed reads are retried until the job's deadline
+ * (unless fal says retrying cannot help); the deadlines apply only to a job
+ * fal has not finished, so a restart after a long outage still collects a
+ * video that was made meanwhile.
+ */
+export async function trackUntilComplete(job: Job, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
+  const { fal, config, now, lifecycle, signal } = deps;
+  const requestId = job.requestId;
+  if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
+  let current = job;
+  while (!signal.aborted) {
+    let status: QueueStatus | undefined;
+    try {
+      status = await fal.status(model.endpointId, requestId);
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.retryable)) throw error;
+      lifecycle.log(current).warn({ err: error }, 'fal status check failed; asking again at the next poll');
+    }
+    if (status?.status === 'COMPLETED') return current;
+
+    const waitedMs = now() - (current.submittedAt ?? current.createdAt);
+    if (waitedMs > config.jobMaxWaitMs) {
+      await fal.cancel(model.endpointId, requestId).catch(() => undefined);
+      throw new UpstreamError(
+        `fal did not finish your video within ${formatMinutes(config.jobMaxWaitMs)}, so I stopped waiting.`,
+        'max_wait_exceeded',
+      );
+    }
+    if (status?.status !== 'IN_PROGRESS' && current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
+      // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
+      const cancelled = await fal.cancel(model.endpointId, requestId).then(
+        () => true,
+        () => false,
+      );
+      if (cancelled) {
+        throw new UpstreamError(
+          `fal's queue was too long (over ${formatMinutes(config.queueMaxWaitMs)}), so I cancelled the job. Please try again later.`,
+          'queue_timeout',
+        );
+      }
+    }
+
+    if (status?.status === 'IN_QUEUE') {
+      // Also after running: fal puts a job back in line when its runner fails.
+      current = await lifecycle.move(current, 'queued', { queuePosition: status.queue_position ?? null });
+    } else if (status?.status === 'IN_PROGRESS') {
+      const lastLog = status.logs?.at(-1)?.message ?? current.lastLog;
+      current = await lifecycle.move(current, 'running', {
+        lastLog: lastLog ?? null,
+        startedAt: current.startedAt ?? now(),
+        queuePosition: null,
+      });
+    }
+    await sleep(config.pollIntervalMs, signal);
+  }
+  return undefined;
+}
+
+/**
+ * The result of a job fal finished: it is paid for, so a passing failure to
+ * read it (network, 502/503, or fal saying retry) is retried with backoff
+ * for a while. The model's own failures (422, 500, 504) end the job.
+ * Undefined when the bot is stopping (the next start collects it).
+ */
+export async function readResult(job: Job, model: VideoModel, deps: TrackingDeps & { log: Logger }): Promise<{ data: unknown } | undefined> {
+  const requestId = job.requestId ?? '';
+  const giveUpAt = deps.now() + RESULT_PATIENCE_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return { data: await deps.fal.result(model.endpointId, requestId) };
+    } catch (error) {
+      const retryable = error instanceof UpstreamError && error.retryable;
+      if (!retryable || deps.now() >= giveUpAt) throw error;
+      deps.log.warn({ err: error, attempt }, 'could not read the result from fal; trying again');
+      await sleep(Math.min(30_000, deps.config.pollIntervalMs * 2 ** attempt), deps.signal);
+      if (deps.signal.aborted) return undefined;
+    }
+  }
+}
+
+function formatMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
+}

@@ -1,0 +1,41 @@
+import type { Job } from '../../src/jobs/job.js';
+
+/** A plausible running job for rendering and unit tests; override what the test is about. */
+export function aJob(overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'job-1',
+    state: 'running',
+    model: 'wan-25',
+    guildId: '1',
+    channelId: '2',
+    userId: '3',
+    reply: { applicationId: '4', interactionId: '5', token: 'tok', expiresAt: 0, attachmentSizeLimit: 10 * 1024 * 1024, appPermissions: null },
+    prompt: 'a cat waves',
+    negativePrompt: null,
+    resolution: '1080p',
+    durationSeconds: 5,
+    seed: null,
+    promptExpansion: true,
+    imageSourceUrl: 'x',
+    audioSourceUrl: null,
+    imageUrl: null,
+    audioUrl: null,
+    costCents: 75,
+    requestId: 'req',
+    queuePosition: null,
+    lastLog: null,
+    videoUrl: null,
+    videoBytes: null,
+    resultSeed: null,
+    actualPrompt: null,
+    errorCode: null,
+    errorMessage: null,
+    charged: null,
+    createdAt: 0,
+    updatedAt: 0,
+    submittedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
