@@ -6,12 +6,14 @@
 // Files: this one holds the public API and the interaction bookkeeping;
 // fakeDiscordRest.ts routes HTTP requests, fakeDiscordGateway.ts the websocket,
 // fakeDiscordPayloads.ts builds Discord's JSON shapes, fakeDiscordHttp.ts parses
-// bodies and keeps the rate-limit bucket.
+// bodies and keeps the rate-limit bucket, fakeDiscordRecords.ts holds the shapes
+// of what it records.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, InteractionType } from 'discord.js';
 import { FakeGateway } from './fakeDiscordGateway.js';
 import type { UploadedFile } from './fakeDiscordHttp.js';
+import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 import {
   DEFAULT_APP_PERMISSIONS,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
@@ -28,37 +30,9 @@ import {
 import { FakeDiscordRest, type CdnBehaviour, type HostedFile, type InteractionState } from './fakeDiscordRest.js';
 
 export type { UploadedFile } from './fakeDiscordHttp.js';
+export type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 export type { CdnBehaviour } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
-
-export interface RecordedDiscordCall {
-  method: string;
-  /** URL-decoded path, e.g. `/api/v10/webhooks/APP/TOKEN/messages/@original`. */
-  path: string;
-  query: Record<string, string>;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON (for multipart: the parsed `payload_json`); text otherwise; undefined when empty. */
-  body: unknown;
-  files: UploadedFile[];
-  /** The status the fake answered with. */
-  status: number;
-  at: number;
-}
-
-export interface InteractionEvent {
-  /** Only requests the fake accepted (2xx) become events; injected failures and 429s do not. */
-  kind: 'callback' | 'edit' | 'followup' | 'delete';
-  /** For callbacks: 4 reply, 5 defer, 6 deferred update, 7 update, 9 modal. */
-  callbackType?: number;
-  /** Callback: the whole `{ type, data }`; edit/follow-up: the message body; delete: undefined. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
-  body: any;
-  files: UploadedFile[];
-  /** For edit/delete: the message as the bot named it (`@original` or an id); for follow-ups: the new id. */
-  messageId?: string;
-  at: number;
-}
 
 export interface AttachmentInput {
   filename: string;

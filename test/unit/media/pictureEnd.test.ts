@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { checkImage, type ImageFormat } from '../../../src/media/image.js';
+import { checkImage } from '../../../src/media/image.js';
+import type { ImageFormat } from '../../../src/media/imageFormat.js';
 import { pictureLength } from '../../../src/media/pictureEnd.js';
 import { POLYGLOT_HTML, POLYGLOT_ZIP, animatedWebp, cmykJpeg, exifRotatedJpeg, noisyImage, sixteenBitPng } from '../../support/hostileFiles.js';
 import { writeBmp } from '../../support/mediaFiles.js';
