@@ -5,7 +5,8 @@ import { InputError } from '../src/errors.js';
 import type { AnimateRequest, AttachmentRef, ReplyTarget } from '../src/jobs/types.js';
 import { formatMegabytes } from '../src/media/format.js';
 import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from '../src/media/limits.js';
-import type { Command } from './command.js';
+import type { SlashCommand } from './interaction.js';
+import { roleIdsOf } from './permissions.js';
 
 export const PROMPT_MAX_LENGTH = 800;
 export const NEGATIVE_PROMPT_MAX_LENGTH = 500;
@@ -100,12 +101,6 @@ export function parseAnimateOptions(interaction: ChatInputCommandInteraction, de
   };
 }
 
-export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
-  const roles = interaction.member?.roles;
-  if (!roles) return [];
-  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
-}
-
 export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTarget {
   return {
     applicationId: interaction.applicationId,
@@ -118,6 +113,7 @@ export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTa
 }
 
 export const animate = {
+  kind: 'slash',
   data,
   async execute(interaction, { config, jobs }) {
     const request = parseAnimateOptions(interaction, config.defaults);
@@ -125,7 +121,7 @@ export const animate = {
     // reaches the member privately and the public reply never appears.
     const channel = interaction.channel;
     const accepted = await jobs.accept(request, replyTargetOf(interaction), {
-      roleIds: memberRoleIds(interaction),
+      roleIds: roleIdsOf(interaction.member),
       parentChannelId: channel?.isThread() ? channel.parentId : null,
     });
     try {
@@ -136,4 +132,4 @@ export const animate = {
     }
     jobs.run(accepted);
   },
-} satisfies Command;
+} satisfies SlashCommand;

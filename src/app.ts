@@ -1,10 +1,15 @@
 import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
+// The composition root is the one file in src/ that imports commands/: it hands
+// the router its handlers and the messenger the Cancel button's custom id.
+import { cancelButtonId } from '../commands/cancelJob.js';
+import type { InteractionHandler } from '../commands/interaction.js';
+import { interactionHandlers } from '../commands/registry.js';
+import { createInteractionRouter } from '../commands/router.js';
 import type { Config } from './config/config.js';
 import { createDiscordClient } from './discord/client.js';
 import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
-import { createInteractionRouter } from './discord/router.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { JobRepository, type Clock } from './jobs/jobRepository.js';
 import { JobService } from './jobs/jobService.js';
@@ -23,6 +28,8 @@ export interface AppOptions {
   store?: OpenStoreOptions;
   /** Backoff between attempts at a job's final Discord edit (tests shorten it). */
   finalEditRetryDelayMs?: number;
+  /** What the router answers; defaults to every handler in commands/registry.ts (tests add their own). */
+  interactionHandlers?: readonly InteractionHandler[];
 }
 
 export interface App {
@@ -66,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     editIntervalMs: config.progressEditIntervalMs,
     now,
+    cancelButtonId,
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const jobs = new JobService({
@@ -79,7 +87,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
-  const route = createInteractionRouter({ context: { config, jobs, quota, logger }, logger, isStopping: () => stopping || jobs.stopping });
+  const route = createInteractionRouter({
+    handlers: options.interactionHandlers ?? interactionHandlers,
+    context: { config, jobs, quota, logger },
+    logger,
+    isStopping: () => stopping || jobs.stopping,
+  });
 
   client.on(Events.InteractionCreate, (interaction) => {
     // Tracked so shutdown can let every acknowledgement already under way finish.
