@@ -5,6 +5,9 @@ import { InputError } from '../src/errors.js';
 /** A member as discord.js hands it out: cached (roles in a manager) or raw API data (an id array). */
 type MemberLike = { roles: string[] | { cache: { keys(): Iterable<string> } } } | null | undefined;
 
+/** The one setting that makes moderators besides Manage Server. */
+export type ModeratorConfig = { quota: Pick<Config['quota'], 'adminRoleIds'> };
+
 /** Who clicked or typed, as every kind of interaction reports it. */
 export type Invoker = Pick<Interaction, 'memberPermissions'> & { member: MemberLike };
 
@@ -21,13 +24,13 @@ export function roleIdsOf(member: MemberLike): string[] {
  * default_member_permissions only hides it, and server admins can override
  * that (PROTOCOLS.md §3).
  */
-export function isModerator(invoker: Invoker, config: Pick<Config, 'quota'>): boolean {
+export function isModerator(invoker: Invoker, config: ModeratorConfig): boolean {
   if (invoker.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true) return true;
   const roles = roleIdsOf(invoker.member);
   return config.quota.adminRoleIds.some((role) => roles.includes(role));
 }
 
-export function requireModerator(invoker: Invoker, config: Pick<Config, 'quota'>, doing: string): void {
+export function requireModerator(invoker: Invoker, config: ModeratorConfig, doing: string): void {
   if (!isModerator(invoker, config)) {
     throw new InputError(`Only members with the Manage Server permission (or a quota admin role) can ${doing}.`);
   }
