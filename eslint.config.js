@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['vitest.config.ts', 'eslint.config.js'],
+    files: ['vitest.config.ts', 'eslint.config.js', '.dependency-cruiser.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

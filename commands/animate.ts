@@ -2,7 +2,8 @@ import { SlashCommandBuilder, type Attachment, type ChatInputCommandInteraction 
 import { wan25 } from '../src/fal/models/wan25.js';
 import { buildAnimateRequest, type AnimateOptions } from '../src/jobs/animateRequest.js';
 import type { AttachmentRef, ReplyTarget } from '../src/jobs/types.js';
-import type { Command } from './command.js';
+import type { SlashCommand } from './interaction.js';
+import { roleIdsOf } from './permissions.js';
 
 /**
  * Discord registers one definition for every server, so the slash command
@@ -61,12 +62,6 @@ export function animateOptionsOf(interaction: ChatInputCommandInteraction): Anim
   };
 }
 
-export function memberRoleIds(interaction: ChatInputCommandInteraction): string[] {
-  const roles = interaction.member?.roles;
-  if (!roles) return [];
-  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
-}
-
 export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTarget {
   return {
     applicationId: interaction.applicationId,
@@ -79,13 +74,14 @@ export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTa
 }
 
 export const animate = {
+  kind: 'slash',
   data,
   async execute(interaction, { config, jobs, models }) {
     const request = buildAnimateRequest(animateOptionsOf(interaction), models.default, config.defaults);
     const channel = interaction.channel;
-    const member = { roleIds: memberRoleIds(interaction), parentChannelId: channel?.isThread() ? channel.parentId : null };
+    const member = { roleIds: roleIdsOf(interaction.member), parentChannelId: channel?.isThread() ? channel.parentId : null };
     await jobs.start(request, replyTargetOf(interaction), member, async () => {
       await interaction.deferReply();
     });
   },
-} satisfies Command;
+} satisfies SlashCommand;

@@ -1,7 +1,19 @@
-import { MessageFlags, PermissionFlagsBits, type ButtonInteraction } from 'discord.js';
-import { CANCEL_ACTION } from '../src/discord/buttons.js';
+import { MessageFlags } from 'discord.js';
 import type { CancelOutcome } from '../src/jobs/types.js';
-import type { ButtonHandler } from './buttonHandler.js';
+import { customIdFor } from './customId.js';
+import type { ButtonHandler } from './interaction.js';
+import { isModerator } from './permissions.js';
+
+const CANCEL_ACTION = 'cancel';
+
+/**
+ * `cancel:<jobId>`. Progress messages already in Discord carry this exact id,
+ * so the format must never change. The messenger puts it on the button through
+ * the composition root (src/app.ts), which keeps src/discord unaware of commands/.
+ */
+export function cancelButtonId(jobId: string): string {
+  return customIdFor(CANCEL_ACTION, jobId);
+}
 
 const REFUSALS: Record<Exclude<CancelOutcome, 'cancelled'>, string> = {
   not_found: 'I cannot find this job any more.',
@@ -13,14 +25,13 @@ const REFUSALS: Record<Exclude<CancelOutcome, 'cancelled'>, string> = {
 
 /** The Cancel button on a progress message: works while fal has not started the job. */
 export const cancelJob = {
+  kind: 'button',
   action: CANCEL_ACTION,
-  async execute(interaction: ButtonInteraction, jobId: string, { jobs }) {
+  customId: cancelButtonId,
+  async execute(interaction, jobId, { jobs, config }) {
     // Acknowledge without changing the message: the job's own reply shows the outcome.
     await interaction.deferUpdate();
-    const outcome = await jobs.cancel(jobId, {
-      userId: interaction.user.id,
-      isModerator: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
-    });
+    const outcome = await jobs.cancel(jobId, { userId: interaction.user.id, isModerator: isModerator(interaction, config) });
     if (outcome !== 'cancelled') {
       await interaction.followUp({ content: `❌ ${REFUSALS[outcome]}`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     }

@@ -8,12 +8,12 @@ import {
 } from 'discord.js';
 import type { BudgetPeriod, Resolution } from '../src/config/config.js';
 import { changesEmbed, historyEmbed, overviewEmbed, topEmbed } from '../src/discord/quotaFormat.js';
-import { guildIdOf, requireQuotaManager } from '../src/discord/permissions.js';
 import { InputError } from '../src/errors.js';
 import { QUOTA_SETTINGS, type QuotaSetting, type SettingsPatch } from '../src/quota/policy.js';
 import { MAX_COOLDOWN_SECONDS, MAX_COUNT_LIMIT } from '../src/quota/quotaService.js';
 import type { ListSetting } from '../src/quota/quotaTypes.js';
-import type { Command, CommandContext } from './command.js';
+import type { CommandContext, SlashCommand } from './interaction.js';
+import { guildIdOf, requireModerator } from './permissions.js';
 
 /** The builder's ceiling; the operator's MAX_GUILD_BUDGET_USD is checked by the quota service. */
 const BUDGET_OPTION_MAX_USD = 100_000;
@@ -212,7 +212,7 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
   const subcommand = interaction.options.getSubcommand(true);
   if (subcommand === 'show') return overviewEmbed(await quota.overview(guildId));
 
-  requireQuotaManager(interaction, config, subcommand === 'history' || subcommand === 'top' ? 'see that' : 'change quotas');
+  requireModerator(interaction, config, subcommand === 'history' || subcommand === 'top' ? 'see that' : 'change quotas');
   switch (subcommand) {
     case 'budget': {
       const patch: SettingsPatch = { budgetCents: dollarsToCents(interaction.options.getNumber('amount', true)) };
@@ -259,9 +259,10 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
 }
 
 export const quota = {
+  kind: 'slash',
   data,
   async execute(interaction, context) {
     const embed = await run(interaction, context);
     await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   },
-} satisfies Command;
+} satisfies SlashCommand;

@@ -1,16 +1,21 @@
 import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
+// The composition root is the one file in src/ that imports commands/: it hands
+// the router its handlers and the messenger the Cancel button's custom id.
+import { cancelButtonId } from '../commands/cancelJob.js';
+import type { InteractionHandler } from '../commands/interaction.js';
+import { interactionHandlers } from '../commands/registry.js';
+import { createInteractionRouter } from '../commands/router.js';
 import type { Config } from './config/config.js';
 import { createDiscordClient } from './discord/client.js';
 import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
-import { createInteractionRouter } from './discord/router.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { createModelRegistry, withPrices, type ModelRegistry } from './fal/models/registry.js';
 import { wan25 } from './fal/models/wan25.js';
 import { createJobEvents, type JobEvents } from './jobs/events.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
-import { showJobUpdatesToMembers } from './discord/jobUpdates.js';
+import { keepMembersInformed } from './jobs/memberUpdates.js';
 import { JobRepository } from './jobs/jobRepository.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
@@ -30,6 +35,8 @@ export interface AppOptions {
   finalEditRetryDelayMs?: number;
   /** The models jobs may run; the first is the default. Defaults to WAN 2.5 at the operator's prices. */
   models?: ModelRegistry;
+  /** What the router answers; defaults to every handler in commands/registry.ts (tests add their own). */
+  interactionHandlers?: readonly InteractionHandler[];
 }
 
 export interface App {
@@ -82,10 +89,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     editIntervalMs: config.progressEditIntervalMs,
     now,
+    cancelButtonId,
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const events = createJobEvents(logger);
-  showJobUpdatesToMembers(events, messenger, models, now);
+  keepMembersInformed(events, messenger, models, now);
   const jobs = createJobs({
     config,
     jobs: jobRepository,
@@ -99,7 +107,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
-  const route = createInteractionRouter({ context: { config, jobs, models, quota, logger }, logger, isStopping: () => stopping || jobs.stopping });
+  const route = createInteractionRouter({
+    handlers: options.interactionHandlers ?? interactionHandlers,
+    context: { config, jobs, models, quota, logger },
+    logger,
+    isStopping: () => stopping || jobs.stopping,
+  });
 
   client.on(Events.InteractionCreate, (interaction) => {
     // Tracked so shutdown can let every acknowledgement already under way finish.

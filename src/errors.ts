@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Errors that carry their audience: `memberMessage` is written for the person
  * in Discord (short, specific, no internals); `cause` is for the log only.
@@ -67,7 +69,17 @@ export function statesNoCharge(error: unknown): boolean {
   return error instanceof UserFacingError ? error.saysNotCharged : true;
 }
 
-/** The sentence to show a member for any error, never leaking internals. */
-export function memberMessageFor(error: unknown): string {
-  return error instanceof UserFacingError ? error.memberMessage : GENERIC_FAILURE_MESSAGE;
+/**
+ * The sentence to show a member for any error, never leaking internals. For a
+ * bug, `reportId` (logged with the error) is added, so what the member
+ * reports leads to the log line.
+ */
+export function memberMessageFor(error: unknown, reportId?: string): string {
+  if (error instanceof UserFacingError) return error.memberMessage;
+  return reportId === undefined ? GENERIC_FAILURE_MESSAGE : `${GENERIC_FAILURE_MESSAGE} (report \`${reportId}\`)`;
+}
+
+/** A short id for one unexpected error: eight hex digits, enough to find its log line. */
+export function newReportId(): string {
+  return randomBytes(4).toString('hex');
 }

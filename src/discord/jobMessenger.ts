@@ -1,10 +1,20 @@
-import { DiscordAPIError, PermissionFlagsBits, PermissionsBitField, Routes, type REST, type RawFile } from 'discord.js';
+import {
+  DiscordAPIError,
+  PermissionFlagsBits,
+  PermissionsBitField,
+  RESTJSONErrorCodes,
+  Routes,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type REST,
+  type RawFile,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import { sleep } from '../util/sleep.js';
 import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
-import { isCancellable } from '../jobs/states.js';
 import type { Job } from '../jobs/job.js';
-import { cancelButtonRow } from './buttons.js';
+import type { MemberNotifier } from '../jobs/memberUpdates.js';
+import { cancelButtonRow } from './components.js';
 import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
@@ -12,7 +22,7 @@ interface MessagePayload {
   content: string;
   embeds?: unknown[];
   files?: RawFile[];
-  components?: unknown[];
+  components?: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
 }
 
 /** The last word on a job, plus the link-only variant to fall back on when a file cannot be sent. */
@@ -22,9 +32,13 @@ interface FinalMessage {
 }
 
 /** Discord error codes meaning the interaction token no longer works (PROTOCOLS.md §4). */
-const EXPIRED_TOKEN_CODES = new Set([50027, 10015, 10062]);
-/** Discord refused the upload itself: too large (40005) or not allowed (50013). The link still works. */
-const UPLOAD_REFUSED_CODES = new Set([40005, 50013]);
+const EXPIRED_TOKEN_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.InvalidWebhookToken,
+  RESTJSONErrorCodes.UnknownWebhook,
+  RESTJSONErrorCodes.UnknownInteraction,
+]);
+/** Discord refused the upload itself: too large or not allowed. The link still works. */
+const UPLOAD_REFUSED_CODES: ReadonlySet<number> = new Set([RESTJSONErrorCodes.RequestEntityTooLarge, RESTJSONErrorCodes.MissingPermissions]);
 /** Stop using the interaction token this long before Discord's 15-minute expiry. */
 const TOKEN_SAFETY_MARGIN_MS = 60_000;
 const FINAL_EDIT_ATTEMPTS = 3;
@@ -36,6 +50,12 @@ export interface JobMessengerOptions {
   logger: Logger;
   editIntervalMs: number;
   now: () => number;
+  /**
+   * The Cancel button's custom id for a job. The format belongs to the
+   * handler that reads it (commands/cancelJob.ts); the composition root
+   * passes it in, so nothing here imports commands/.
+   */
+  cancelButtonId: (jobId: string) => string;
   /** Backoff between attempts at the final edit (tests shorten it). */
   retryDelayMs?: number;
 }
@@ -50,7 +70,7 @@ export interface JobMessengerOptions {
  * Files); when the channel is gone or closed to the bot, send a DM that says
  * why it came there.
  */
-export class JobMessenger implements VideoCourier {
+export class JobMessenger implements VideoCourier, MemberNotifier {
   private readonly editors = new Map<string, ThrottledEditor<MessagePayload>>();
 
   constructor(private readonly options: JobMessengerOptions) {}
@@ -59,7 +79,7 @@ export class JobMessenger implements VideoCourier {
     if (this.tokenExpired(job)) return;
     this.editorFor(job).push({
       content: renderProgress(job, view),
-      components: isCancellable(job.state) ? [cancelButtonRow(job.id)] : [],
+      components: view.cancellable ? [cancelButtonRow(this.options.cancelButtonId(job.id))] : [],
     });
   }
 

@@ -2,6 +2,7 @@ import type { ModelRegistry } from '../fal/models/registry.js';
 import { estimateRemainingMs } from './eta.js';
 import type { JobEvent } from './events.js';
 import type { Job } from './job.js';
+import { isCancellable } from './states.js';
 import type { ProgressPhase, ProgressView } from './types.js';
 
 /** What the member's progress line shows in each state that has one. */
@@ -38,6 +39,7 @@ export function progressViewFor(event: JobEvent, now: number, models: ModelRegis
     elapsedMs: now - job.createdAt,
     etaMs,
     lastLog: job.lastLog,
+    cancellable: isCancellable(job.state),
     ...(event.type === 'acknowledged' ? { reservation: event.reservation } : {}),
   };
 }

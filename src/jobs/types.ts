@@ -36,6 +36,8 @@ export interface ProgressView {
   /** Best guess of the time left, or null when there is nothing to go on. */
   etaMs: number | null;
   lastLog: string | null;
+  /** Whether the Cancel button can still stop the job (states.ts). */
+  cancellable: boolean;
   /** Shown once, while preparing: what the job costs and what is left. */
   reservation?: Reservation;
 }

@@ -2,11 +2,10 @@ import sharp from 'sharp';
 import { InputError } from '../errors.js';
 import { parseBmpHeader } from './bmp.js';
 import { formatMegabytes } from './format.js';
+import type { ImageFormat } from './imageFormat.js';
 import { maxInputPixels, type ImageLimits } from './limits.js';
 import { pictureLength } from './pictureEnd.js';
 import { looksLike, sniff } from './sniff.js';
-
-export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
 
 export interface CheckedImage {
   /** The picture itself: bytes after its end marker (a polyglot's payload) are dropped. */

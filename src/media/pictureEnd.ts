@@ -1,5 +1,5 @@
 import { parseBmpHeader } from './bmp.js';
-import type { ImageFormat } from './image.js';
+import type { ImageFormat } from './imageFormat.js';
 
 /**
  * Where the picture itself ends, so that whatever follows it is never sent on:

@@ -3,8 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/fakeDiscord.js';
 import { animate, contentOf, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
+import { createRole } from '../support/quotaCommands.js';
 
 const CANCEL_ID = /^cancel:[\w-]+$/;
+/** A role the operator lists in QUOTA_ADMIN_ROLE_IDS: its members are moderators for every purpose. */
+const QUOTA_ADMIN_ROLE = '1300000000000000007';
 
 function cancelButtonId(handle: InteractionHandle): string | undefined {
   const rows = (handle.originalMessage()?.components ?? []) as Array<{ components: Array<{ custom_id: string }> }>;
@@ -14,7 +17,7 @@ function cancelButtonId(handle: InteractionHandle): string | undefined {
 describe('the Cancel button', () => {
   let harness: Harness;
   beforeEach(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ env: { QUOTA_ADMIN_ROLE_IDS: QUOTA_ADMIN_ROLE } });
   });
   afterEach(async () => {
     await harness.close();
@@ -66,6 +69,14 @@ describe('the Cancel button', () => {
     });
     const edit = await handle.waitForEvent((e) => e.kind === 'edit' && /Cancelled by <@1200000000000000002>/.test(contentOf(e)));
     expect(edit.body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('lets a member with a quota admin role cancel someone else\'s job, as /quota lets them change quotas', async () => {
+    const { handle, requestId, customId } = await queuedJob();
+    await createRole(harness, 'quota admins', QUOTA_ADMIN_ROLE);
+    await harness.discord.clickButton(handle, customId, { userId: '1200000000000000003', memberRoles: [QUOTA_ADMIN_ROLE] });
+    await handle.waitForEvent((e) => e.kind === 'edit' && /Cancelled by <@1200000000000000003>/.test(contentOf(e)));
+    expect(harness.fal.statusOf(requestId)).toBe('CANCELLED');
   });
 
   it('says the job can no longer be cancelled once fal started it', async () => {

@@ -21,10 +21,16 @@ describe('the router\'s error boundary', () => {
     expect(contentOf(answer)).toMatch(/Something went wrong on our side\. You were not charged/);
     expect(contentOf(answer)).not.toMatch(/SQLITE|\/var\/lib/);
     expect(answer.body.data.flags & 64).toBe(64);
-    const logged = harness.logLines.map((line) => JSON.parse(line) as { msg: string; err?: { message: string }; interactionId?: string });
+    const logged = harness.logLines.map(
+      (line) => JSON.parse(line) as { msg: string; err?: { message: string }; interactionId?: string; reportId?: string },
+    );
     const entry = logged.find((line) => line.msg === 'interaction failed');
     expect(entry?.err?.message).toMatch(/SQLITE_CORRUPT/);
     expect(entry?.interactionId).toBe(handle.id);
+    // The member can quote the report id; the operator finds the stack trace by it.
+    const reportId = /\(report `([0-9a-f]{8})`\)$/.exec(contentOf(answer))?.[1];
+    expect(reportId).toBeDefined();
+    expect(entry?.reportId).toBe(reportId);
 
     Object.assign(jobs, { start: realStart });
     const next = await animate(harness, { image: await makeImage(512, 512) });

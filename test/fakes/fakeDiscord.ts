@@ -6,12 +6,14 @@
 // Files: this one holds the public API and the interaction bookkeeping;
 // fakeDiscordRest.ts routes HTTP requests, fakeDiscordGateway.ts the websocket,
 // fakeDiscordPayloads.ts builds Discord's JSON shapes, fakeDiscordHttp.ts parses
-// bodies and keeps the rate-limit bucket.
+// bodies and keeps the rate-limit bucket, fakeDiscordRecords.ts holds the shapes
+// of what it records.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, InteractionType } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionContextType, InteractionType } from 'discord.js';
 import { FakeGateway } from './fakeDiscordGateway.js';
 import type { UploadedFile } from './fakeDiscordHttp.js';
+import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 import {
   DEFAULT_APP_PERMISSIONS,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
@@ -28,37 +30,9 @@ import {
 import { FakeDiscordRest, type CdnBehaviour, type HostedFile, type InteractionState } from './fakeDiscordRest.js';
 
 export type { UploadedFile } from './fakeDiscordHttp.js';
+export type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 export type { CdnBehaviour } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
-
-export interface RecordedDiscordCall {
-  method: string;
-  /** URL-decoded path, e.g. `/api/v10/webhooks/APP/TOKEN/messages/@original`. */
-  path: string;
-  query: Record<string, string>;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON (for multipart: the parsed `payload_json`); text otherwise; undefined when empty. */
-  body: unknown;
-  files: UploadedFile[];
-  /** The status the fake answered with. */
-  status: number;
-  at: number;
-}
-
-export interface InteractionEvent {
-  /** Only requests the fake accepted (2xx) become events; injected failures and 429s do not. */
-  kind: 'callback' | 'edit' | 'followup' | 'delete';
-  /** For callbacks: 4 reply, 5 defer, 6 deferred update, 7 update, 9 modal. */
-  callbackType?: number;
-  /** Callback: the whole `{ type, data }`; edit/follow-up: the message body; delete: undefined. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
-  body: any;
-  files: UploadedFile[];
-  /** For edit/delete: the message as the bot named it (`@original` or an id); for follow-ups: the new id. */
-  messageId?: string;
-  at: number;
-}
 
 export interface AttachmentInput {
   filename: string;
@@ -83,6 +57,8 @@ export interface SlashOptionInput {
   attachment?: AttachmentInput;
   /** Type 6: put in `data.resolved.users` and `.members`. */
   user?: { id: string; username?: string };
+  /** For autocomplete: the option the member is typing in. */
+  focused?: boolean;
 }
 
 export interface SendCommandInput {
@@ -104,7 +80,12 @@ export interface SendCommandInput {
   commandType?: number;
   /** For message context menus (type 3): the message the member right-clicked. */
   targetMessage?: { content?: string; attachments?: AttachmentInput[]; authorId?: string };
+  /** For user context menus (type 2): the member right-clicked; defaults to the test member. */
+  targetUser?: { id: string; username?: string };
 }
+
+/** Who acts in a component or modal interaction. */
+export type InvokerInput = Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'>;
 
 export interface InteractionHandle {
   id: string;
@@ -136,15 +117,15 @@ export interface FakeDiscord {
   connectedClients(): number;
   hostAttachment(a: AttachmentInput & { channelId?: string }): FakeAttachment;
   sendCommand(input: SendCommandInput): Promise<InteractionHandle>;
+  /** The member types in an option of a slash command: mark that option `focused` (type 4 interaction). */
+  sendAutocomplete(input: SendCommandInput): Promise<InteractionHandle>;
+  /** A member submits a modal: `fields` maps each text input's custom id to its value (type 5 interaction). */
+  submitModal(customId: string, fields: Record<string, string>, input?: InvokerInput): Promise<InteractionHandle>;
   /** Fills in every field discord.js needs, then applies `d` on top (set a field to undefined to drop it, e.g. `member` for a DM). */
   sendRawInteraction(d: Record<string, unknown>): Promise<InteractionHandle>;
   interaction(token: string): InteractionHandle | undefined;
   /** A member clicks a button on the original response of `on` (type 3 interaction, full message attached). */
-  clickButton(
-    on: InteractionHandle,
-    customId: string,
-    input?: Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'>,
-  ): Promise<InteractionHandle>;
+  clickButton(on: InteractionHandle, customId: string, input?: InvokerInput): Promise<InteractionHandle>;
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Answers the next `times` matching requests (method + substring of the decoded path) with this response instead. */
   failNext(
@@ -301,7 +282,30 @@ class FakeDiscordServer implements FakeDiscord {
     return state ? this.handle(state) : undefined;
   }
 
-  async sendCommand(input: SendCommandInput): Promise<InteractionHandle> {
+  sendCommand(input: SendCommandInput): Promise<InteractionHandle> {
+    return this.sendApplicationCommand(input, InteractionType.ApplicationCommand);
+  }
+
+  sendAutocomplete(input: SendCommandInput): Promise<InteractionHandle> {
+    return this.sendApplicationCommand(input, InteractionType.ApplicationCommandAutocomplete);
+  }
+
+  submitModal(customId: string, fields: Record<string, string>, input: InvokerInput = {}): Promise<InteractionHandle> {
+    const components = Object.entries(fields).map(([id, value]) => ({
+      type: ComponentType.ActionRow,
+      components: [{ type: ComponentType.TextInput, custom_id: id, value }],
+    }));
+    return this.sendRawInteraction({
+      type: InteractionType.ModalSubmit,
+      data: { custom_id: customId, components },
+      ...this.invoker(input, this.channelId, this.guildId),
+    });
+  }
+
+  private async sendApplicationCommand(
+    input: SendCommandInput,
+    type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete,
+  ): Promise<InteractionHandle> {
     const channelId = input.channelId ?? this.channelId;
     const guildId = input.guildId ?? this.guildId;
     const resolved: Record<string, Record<string, unknown>> = {};
@@ -320,26 +324,30 @@ class FakeDiscordServer implements FakeDiscord {
       data.target_id = target.id;
       resolved.messages = { [String(target.id)]: target };
     }
+    if (commandType === ApplicationCommandType.User) {
+      const id = input.targetUser?.id ?? this.memberUserId;
+      const user = this.users.get(id) ?? userObject(id, input.targetUser?.username ?? `user${id.slice(-4)}`);
+      this.users.set(id, user);
+      data.target_id = id;
+      resolved.users = { [id]: user };
+      resolved.members = { [id]: memberObject(undefined, [], new Date().toISOString(), DEFAULT_MEMBER_PERMISSIONS) };
+    }
     if (Object.keys(resolved).length > 0) data.resolved = resolved;
 
     return this.sendRawInteraction({
-      type: InteractionType.ApplicationCommand,
+      type,
       data,
       ...this.invoker(input, channelId, guildId),
     });
   }
 
-  clickButton(
-    on: InteractionHandle,
-    customId: string,
-    input: Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'> = {},
-  ): Promise<InteractionHandle> {
+  clickButton(on: InteractionHandle, customId: string, input: InvokerInput = {}): Promise<InteractionHandle> {
     const message = on.originalMessage() as { channel_id?: string } | undefined;
     if (!message) throw new Error('fake Discord: clickButton needs an original response with components');
     const channelId = message.channel_id ?? this.channelId;
     return this.sendRawInteraction({
       type: InteractionType.MessageComponent,
-      data: { custom_id: customId, component_type: 2 },
+      data: { custom_id: customId, component_type: ComponentType.Button },
       message,
       ...this.invoker(input, channelId, this.guildId),
     });
@@ -463,6 +471,7 @@ class FakeDiscordServer implements FakeDiscord {
     guildId: string,
   ): Record<string, unknown> {
     const built: Record<string, unknown> = { name: option.name, type: option.type };
+    if (option.focused) built.focused = true;
     if (option.options) built.options = option.options.map((o) => this.buildOption(o, resolved, channelId, guildId));
     if (option.type === ApplicationCommandOptionType.Attachment && option.attachment) {
       const hosted = this.hostAttachment({ ...option.attachment, channelId });

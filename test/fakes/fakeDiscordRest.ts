@@ -5,7 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationCommandType, ChannelType, InteractionResponseType, InteractionType, MessageFlags, MessageType } from 'discord.js';
-import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscord.js';
+import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 import {
   TokenBucket,
   flattenHeaders,

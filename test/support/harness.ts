@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { InteractionHandler } from '../../commands/interaction.js';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   operatorQuotaDefaults?: boolean;
   /** Where log lines go besides the in-memory list (the demo prints nothing of them). */
   logLevel?: string;
+  /** What the router answers instead of commands/registry.ts (router tests add handlers of every kind). */
+  interactionHandlers?: readonly InteractionHandler[];
 }
 
 /** Room for every clip a job test makes (see HarnessOptions.operatorQuotaDefaults). */
@@ -113,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       finalEditRetryDelayMs: 20,
       ...(options.quota ? { quota: options.quota } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.interactionHandlers ? { interactionHandlers: options.interactionHandlers } : {}),
       ...(schema ? { store: { schema } } : {}),
     });
     await app.start();

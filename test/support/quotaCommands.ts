@@ -69,8 +69,7 @@ export function renderedText(event: InteractionEvent): string {
  * cache, which drops ids it has never seen. The fake has no role API of its
  * own, hence the reach into its gateway.
  */
-export async function createRole(harness: Harness, name: string): Promise<string> {
-  const id = snowflake();
+export async function createRole(harness: Harness, name: string, id = snowflake()): Promise<string> {
   const gateway = (harness.discord as unknown as { gateway: { dispatch(t: string, d: unknown): void } }).gateway;
   gateway.dispatch('GUILD_ROLE_CREATE', {
     guild_id: harness.discord.guildId,

@@ -62,14 +62,14 @@ describe('cleanMemberText', () => {
 
 describe('progress lines', () => {
   it('shows the place in line, the elapsed time and an estimate', () => {
-    const text = renderProgress(job(), { phase: 'queued', queuePosition: 3, elapsedMs: 42_000, etaMs: 180_000, lastLog: null });
+    const text = renderProgress(job(), { phase: 'queued', queuePosition: 3, elapsedMs: 42_000, etaMs: 180_000, lastLog: null, cancellable: true });
     expect(text).toContain('position 3');
     expect(text).toContain('0:42 elapsed');
     expect(text).toContain('about 3 min left');
   });
 
   it('shows the latest model log while running', () => {
-    const text = renderProgress(job(), { phase: 'running', queuePosition: null, elapsedMs: 65_000, etaMs: null, lastLog: 'Generating frames' });
+    const text = renderProgress(job(), { phase: 'running', queuePosition: null, elapsedMs: 65_000, etaMs: null, lastLog: 'Generating frames', cancellable: false });
     expect(text).toContain('1:05 elapsed');
     expect(text).toContain('Generating frames');
   });
@@ -88,6 +88,7 @@ describe('cost line', () => {
       elapsedMs: 0,
       etaMs: null,
       lastLog: null,
+      cancellable: true,
       reservation: { costCents: 75, remainingCents: 1165, periodLabel: 'this month' },
     });
     expect(text).toContain('uses $0.75 — $11.65 left this month');
