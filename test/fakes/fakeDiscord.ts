@@ -163,6 +163,9 @@ export interface ModalSubmitInput {
 export interface InteractionHandle {
   id: string;
   token: string;
+  /** The INTERACTION_CREATE payload as dispatched: what the bot received. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
+  payload(): any;
   events(): InteractionEvent[];
   waitForEvent(predicate: (e: InteractionEvent) => boolean, timeoutMs?: number): Promise<InteractionEvent>;
   /** The current state of the interaction's original response message, if there is one. */
@@ -403,17 +406,17 @@ class FakeDiscordServer implements FakeDiscord {
     });
   }
 
-  messageContextMenu({ message, ...input }: MessageContextMenuInput): Promise<InteractionHandle> {
+  async messageContextMenu({ message, ...input }: MessageContextMenuInput): Promise<InteractionHandle> {
     return this.sendCommand({ ...input, commandType: ApplicationCommandType.Message, targetMessage: message });
   }
 
-  userContextMenu({ target, ...input }: UserContextMenuInput): Promise<InteractionHandle> {
+  async userContextMenu({ target, ...input }: UserContextMenuInput): Promise<InteractionHandle> {
     return this.sendCommand({ ...input, commandType: ApplicationCommandType.User, targetUser: target });
   }
 
   clickButton(input: ClickButtonInput): Promise<InteractionHandle>;
   clickButton(on: InteractionHandle, customId: string, input?: ComponentInvokerInput): Promise<InteractionHandle>;
-  clickButton(target: ClickButtonInput | InteractionHandle, legacyCustomId?: string, legacyInput: ComponentInvokerInput = {}): Promise<InteractionHandle> {
+  async clickButton(target: ClickButtonInput | InteractionHandle, legacyCustomId?: string, legacyInput: ComponentInvokerInput = {}): Promise<InteractionHandle> {
     if ('token' in target) {
       // Kept lenient for the tests written before the checks: a click that may race the edit removing the button.
       const message = target.originalMessage() as Record<string, unknown> | undefined;
@@ -434,7 +437,7 @@ class FakeDiscordServer implements FakeDiscord {
     );
   }
 
-  selectMenu({ messageId, customId, values, ...input }: SelectInput): Promise<InteractionHandle> {
+  async selectMenu({ messageId, customId, values, ...input }: SelectInput): Promise<InteractionHandle> {
     const message = this.visibleMessage(messageId, input.userId ?? this.memberUserId);
     const select = findByCustomId((message.components ?? []) as ComponentJson[], customId);
     if (select?.type !== ComponentType.StringSelect) {
@@ -525,6 +528,7 @@ class FakeDiscordServer implements FakeDiscord {
     return {
       id: state.id,
       token: state.token,
+      payload: () => state.payload,
       events: () => [...state.events],
       waitForEvent: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
         this.waitFor(
