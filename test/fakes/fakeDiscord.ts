@@ -6,7 +6,9 @@
 // Files: this one holds the public API and the interaction bookkeeping;
 // fakeDiscordRest.ts routes HTTP requests, fakeDiscordGateway.ts the websocket,
 // fakeDiscordPayloads.ts builds Discord's JSON shapes, fakeDiscordHttp.ts parses
-// bodies and keeps the rate-limit bucket.
+// bodies and keeps the rate-limit bucket, fakeDiscordTargets.ts builds what a
+// context menu points at, fakeDiscordComponents.ts numbers components and echoes
+// modal submits, fakeDiscordValidation.ts holds Discord's body rules (50035).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -418,7 +420,7 @@ class FakeDiscordServer implements FakeDiscord {
   clickButton(on: InteractionHandle, customId: string, input?: ComponentInvokerInput): Promise<InteractionHandle>;
   async clickButton(target: ClickButtonInput | InteractionHandle, legacyCustomId?: string, legacyInput: ComponentInvokerInput = {}): Promise<InteractionHandle> {
     if ('token' in target) {
-      // Kept lenient for the tests written before the checks: a click that may race the edit removing the button.
+      // The older form checks nothing, so a click may race the edit that removes the button.
       const message = target.originalMessage() as Record<string, unknown> | undefined;
       if (!message) throw new Error('fake Discord: clickButton needs an original response with components');
       return this.dispatchComponent(message, { custom_id: legacyCustomId, component_type: ComponentType.Button }, legacyInput);

@@ -414,11 +414,14 @@ export class FakeDiscordRest {
       webhookId: this.deps.ids.applicationId,
       applicationId: this.deps.ids.applicationId,
     });
+    const clicked = state.payload.message as { id?: unknown } | undefined;
     message.interaction_metadata = {
       id: state.id,
       type: state.payload.type,
       user,
       authorizing_integration_owners: state.payload.authorizing_integration_owners,
+      // A reply to a click names the message that was clicked.
+      ...(state.payload.type === InteractionType.MessageComponent && clicked ? { interacted_message_id: String(clicked.id) } : {}),
     };
     return message;
   }

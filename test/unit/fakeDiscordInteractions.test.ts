@@ -377,9 +377,30 @@ describe('fake Discord interactions beyond slash commands', () => {
       expect(click.originalMessage()).toMatchObject({
         content: 'Only you see this',
         flags: MessageFlags.Ephemeral,
-        interaction_metadata: { type: 3, user: { id: OTHER_MEMBER } },
+        interaction_metadata: { type: 3, user: { id: OTHER_MEMBER }, interacted_message_id: posted.id },
       });
       expect(fake.message(posted.id).content).toBe('Delivered late');
+    });
+
+    it('answers a click with a deferred new message, leaving the clicked message alone', async () => {
+      bot.answer = async (interaction) => {
+        if (interaction.isChatInputCommand()) await interaction.reply({ content: 'Your video', components: [buttonRow('usage:1')] });
+        if (interaction.isButton()) {
+          await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+          await interaction.editReply({ content: 'You made 3 clips today' });
+        }
+      };
+      const command = await fake.sendCommand({ name: 'animate' });
+      await command.waitForEvent((e) => e.kind === 'callback');
+      const messageId = command.originalMessage().id;
+
+      const click = await fake.clickButton({ messageId, customId: 'usage:1', userId: OTHER_MEMBER });
+      await click.waitForEvent((e) => e.kind === 'edit');
+
+      expect(click.events()[0]!.callbackType).toBe(5);
+      expect(click.originalMessage().id).not.toBe(messageId);
+      expect(click.originalMessage()).toMatchObject({ content: 'You made 3 clips today', flags: MessageFlags.Ephemeral });
+      expect(fake.message(messageId).content).toBe('Your video');
     });
 
     it('opens a modal from a button; the submit carries the message and may update it', async () => {
