@@ -6,11 +6,21 @@
 // Files: this one holds the public API and the interaction bookkeeping;
 // fakeDiscordRest.ts routes HTTP requests, fakeDiscordGateway.ts the websocket,
 // fakeDiscordPayloads.ts builds Discord's JSON shapes, fakeDiscordHttp.ts parses
-// bodies and keeps the rate-limit bucket, fakeDiscordRecords.ts holds the shapes
-// of what it records.
+// bodies and keeps the rate-limit bucket, fakeDiscordTargets.ts builds what a
+// context menu points at, fakeDiscordComponents.ts numbers components and echoes
+// modal submits, fakeDiscordValidation.ts holds Discord's body rules (50035).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionContextType, InteractionType } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ComponentType,
+  InteractionContextType,
+  InteractionType,
+  Locale,
+  MessageFlags,
+} from 'discord.js';
+import { checkSelection, eachComponent, findByCustomId, modalSubmitComponents, type ComponentJson, type ModalValues } from './fakeDiscordComponents.js';
 import { FakeGateway } from './fakeDiscordGateway.js';
 import type { UploadedFile } from './fakeDiscordHttp.js';
 import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
@@ -27,26 +37,22 @@ import {
   userObject,
   type FakeAttachment,
 } from './fakeDiscordPayloads.js';
-import { FakeDiscordRest, type CdnBehaviour, type HostedFile, type InteractionState } from './fakeDiscordRest.js';
+import { FakeDiscordRest, type HostedFile, type InteractionState, type RecordedModal } from './fakeDiscordRest.js';
+import {
+  messageTarget,
+  userTarget,
+  type AttachmentInput,
+  type TargetDeps,
+  type TargetMessageInput,
+  type TargetUserInput,
+} from './fakeDiscordTargets.js';
 
 export type { UploadedFile } from './fakeDiscordHttp.js';
 export type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
-export type { CdnBehaviour } from './fakeDiscordRest.js';
+export type { CdnBehaviour, RecordedModal } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
-
-export interface AttachmentInput {
-  filename: string;
-  bytes: Buffer;
-  contentType?: string;
-  /** The `size` Discord will claim; lets tests lie about it. Defaults to the real length. */
-  declaredSize?: number;
-  width?: number;
-  height?: number;
-  /** The `url` (and `proxy_url`) Discord will claim, e.g. one on another host; the bytes stay on the fake CDN. */
-  url?: string;
-  /** How the fake CDN serves the bytes: a redirect, a slow drip, an endless body… */
-  cdn?: CdnBehaviour;
-}
+export type { ModalValues } from './fakeDiscordComponents.js';
+export type { AttachmentInput, EmbedInput, EmbedMediaInput, TargetMessageInput, TargetUserInput } from './fakeDiscordTargets.js';
 
 export interface SlashOptionInput {
   name: string;
@@ -61,9 +67,8 @@ export interface SlashOptionInput {
   focused?: boolean;
 }
 
-export interface SendCommandInput {
-  name: string;
-  options?: SlashOptionInput[];
+/** Who acts, where, and in which language: the fields every interaction the fake sends shares. */
+export interface InvokerInput {
   userId?: string;
   username?: string;
   memberRoles?: string[];
@@ -75,26 +80,83 @@ export interface SendCommandInput {
   appPermissions?: string;
   /** Bytes; defaults to 10 MiB, Discord's limit for an unboosted guild. */
   attachmentSizeLimit?: number;
+  /** The member's client language, sent as `locale`; defaults to 'en-US'. */
   locale?: string;
+  /** The server's preferred language, sent as `guild_locale`; defaults to 'en-US'. */
+  guildLocale?: string;
+}
+
+export interface SendCommandInput extends InvokerInput {
+  name: string;
+  options?: SlashOptionInput[];
   /** 1 chat input (default), 2 user context menu, 3 message context menu. */
   commandType?: number;
   /** For message context menus (type 3): the message the member right-clicked. */
-  targetMessage?: { content?: string; attachments?: AttachmentInput[]; authorId?: string };
-  /** For user context menus (type 2): the member right-clicked; defaults to the test member. */
-  targetUser?: { id: string; username?: string };
+  targetMessage?: TargetMessageInput;
+  /** For user context menus (type 2): the user the member right-clicked. */
+  targetUser?: TargetUserInput;
 }
 
-/** Who acts in a component or modal interaction. */
-export type InvokerInput = Pick<SendCommandInput, 'userId' | 'username' | 'memberRoles' | 'memberPermissions'>;
+export interface MessageContextMenuInput extends InvokerInput {
+  /** The command's name as registered, e.g. 'Animate image'. */
+  name: string;
+  message: TargetMessageInput;
+}
+
+export interface UserContextMenuInput extends InvokerInput {
+  name: string;
+  target: TargetUserInput;
+}
+
+/** A member acting on a message already there: the channel and guild are the message's. */
+export type ComponentInvokerInput = Omit<InvokerInput, 'channelId' | 'guildId'>;
+
+export interface ClickButtonInput extends ComponentInvokerInput {
+  /** Any message the fake holds: an original response, a follow-up, a channel message. */
+  messageId: string;
+  customId: string;
+  /**
+   * Click a button the message no longer shows, or shows disabled: a member
+   * whose client had not yet received the edit. Without it the fake refuses,
+   * as a member cannot click what is not there.
+   */
+  stale?: boolean;
+}
+
+export interface SelectInput extends ComponentInvokerInput {
+  messageId: string;
+  customId: string;
+  /** The option values picked; they must be offered, and within min/max. */
+  values: string[];
+}
+
+export interface ModalSubmitInput {
+  /** By `custom_id`: a string for a text input, the picked values for a select. Untouched fields keep their pre-filled value or defaults. */
+  values: ModalValues;
+  /** The member's client language at submit; defaults to the one the modal was opened with. */
+  locale?: string;
+}
 
 export interface InteractionHandle {
   id: string;
   token: string;
+  /** The INTERACTION_CREATE payload as dispatched: what the bot received. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
+  payload(): any;
   events(): InteractionEvent[];
   waitForEvent(predicate: (e: InteractionEvent) => boolean, timeoutMs?: number): Promise<InteractionEvent>;
   /** The current state of the interaction's original response message, if there is one. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
   originalMessage(): any;
+  /** The modal the bot answered with (callback type 9), as sent plus the component ids Discord adds; undefined until then. */
+  modal(): RecordedModal | undefined;
+  /**
+   * The member fills in the bot's modal and presses Submit: a MODAL_SUBMIT
+   * (interaction type 5) from the same member and channel, carrying the clicked
+   * message when a button opened the modal. Waits for the modal if the bot has
+   * not answered yet; throws if the member could not send these values.
+   */
+  submitModal(input: ModalSubmitInput): Promise<InteractionHandle>;
 }
 
 export interface FakeDiscord {
@@ -110,22 +172,38 @@ export interface FakeDiscord {
   readonly channelId: string;
   readonly memberUserId: string;
   readonly calls: RecordedDiscordCall[];
+  /** Messages the bot posted with its token (channels and DMs), in order. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
-  readonly channelMessages: Array<{ channelId: string; body: any; files: UploadedFile[]; at: number }>;
+  readonly channelMessages: Array<{ channelId: string; messageId: string; body: any; files: UploadedFile[]; at: number }>;
   readonly registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };
   identifyCount(): number;
   connectedClients(): number;
   hostAttachment(a: AttachmentInput & { channelId?: string }): FakeAttachment;
   sendCommand(input: SendCommandInput): Promise<InteractionHandle>;
-  /** The member types in an option of a slash command: mark that option `focused` (type 4 interaction). */
-  sendAutocomplete(input: SendCommandInput): Promise<InteractionHandle>;
-  /** A member submits a modal: `fields` maps each text input's custom id to its value (type 5 interaction). */
-  submitModal(customId: string, fields: Record<string, string>, input?: InvokerInput): Promise<InteractionHandle>;
+  /** A member runs a message command ("Apps → Animate image") on a message: type 2 with `data.type` 3, the message in `data.resolved.messages`. */
+  messageContextMenu(input: MessageContextMenuInput): Promise<InteractionHandle>;
+  /** A member runs a user command on someone: type 2 with `data.type` 2, the user in `data.resolved.users` (and `.members`). */
+  userContextMenu(input: UserContextMenuInput): Promise<InteractionHandle>;
   /** Fills in every field discord.js needs, then applies `d` on top (set a field to undefined to drop it, e.g. `member` for a DM). */
   sendRawInteraction(d: Record<string, unknown>): Promise<InteractionHandle>;
   interaction(token: string): InteractionHandle | undefined;
-  /** A member clicks a button on the original response of `on` (type 3 interaction, full message attached). */
-  clickButton(on: InteractionHandle, customId: string, input?: InvokerInput): Promise<InteractionHandle>;
+  /**
+   * A member (anyone who can see the message) clicks a button on a stored
+   * message: type 3 with `data.component_type` 2 and the whole message as it
+   * stands. Throws if the message does not show that button.
+   */
+  clickButton(input: ClickButtonInput): Promise<InteractionHandle>;
+  /** The older form: clicks on the original response of `on`, without checking the button is still shown. */
+  clickButton(on: InteractionHandle, customId: string, input?: ComponentInvokerInput): Promise<InteractionHandle>;
+  /** The member types in an option of a slash command: mark that option `focused` (type 4 interaction). */
+  sendAutocomplete(input: SendCommandInput): Promise<InteractionHandle>;
+  /** A modal submit the bot never opened (a stale form): fields by text input custom id. */
+  submitModal(customId: string, fields: Record<string, string>, input?: InvokerInput): Promise<InteractionHandle>;
+  /** A member picks options in a string select on a stored message: type 3 with `data.component_type` 3 and `data.values`. */
+  selectMenu(input: SelectInput): Promise<InteractionHandle>;
+  /** A stored message as Discord holds it now (any the bot sent, or a test made); undefined if unknown or deleted. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
+  message(id: string): any;
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Answers the next `times` matching requests (method + substring of the decoded path) with this response instead. */
   failNext(
@@ -248,7 +326,7 @@ class FakeDiscordServer implements FakeDiscord {
     const id = snowflake();
     const channelId = a.channelId ?? this.channelId;
     const url = a.url ?? attachmentUrl(this.cdnBaseUrl, channelId, id, a.filename);
-    this.cdnFiles.set(`${channelId}/${id}/${a.filename}`, {
+    this.cdnFiles.set(`/attachments/${channelId}/${id}/${a.filename}`, {
       bytes: a.bytes,
       contentType: a.contentType,
       ...(a.cdn ? { behaviour: a.cdn } : {}),
@@ -286,10 +364,16 @@ class FakeDiscordServer implements FakeDiscord {
     return this.sendApplicationCommand(input, InteractionType.ApplicationCommand);
   }
 
+  /** The member types in an option of a slash command: mark that option `focused` (type 4 interaction). */
   sendAutocomplete(input: SendCommandInput): Promise<InteractionHandle> {
     return this.sendApplicationCommand(input, InteractionType.ApplicationCommandAutocomplete);
   }
 
+  /**
+   * A modal submit the bot never opened (a stale form, or a router test):
+   * `fields` maps each text input's custom id to its value, in action rows.
+   * To answer a modal the bot did open, use the handle's `submitModal`.
+   */
   submitModal(customId: string, fields: Record<string, string>, input: InvokerInput = {}): Promise<InteractionHandle> {
     const components = Object.entries(fields).map(([id, value]) => ({
       type: ComponentType.ActionRow,
@@ -298,7 +382,7 @@ class FakeDiscordServer implements FakeDiscord {
     return this.sendRawInteraction({
       type: InteractionType.ModalSubmit,
       data: { custom_id: customId, components },
-      ...this.invoker(input, this.channelId, this.guildId),
+      ...this.invoker(input, input.channelId ?? this.channelId, input.guildId ?? this.guildId),
     });
   }
 
@@ -308,31 +392,22 @@ class FakeDiscordServer implements FakeDiscord {
   ): Promise<InteractionHandle> {
     const channelId = input.channelId ?? this.channelId;
     const guildId = input.guildId ?? this.guildId;
-    const resolved: Record<string, Record<string, unknown>> = {};
     const commandType = input.commandType ?? ApplicationCommandType.ChatInput;
     const data: Record<string, unknown> = {
-      id: this.commandIdFor(input.name, guildId),
+      id: this.commandIdFor(input.name, commandType, guildId),
       name: input.name,
       type: commandType,
       guild_id: guildId,
     };
     if (commandType === ApplicationCommandType.ChatInput) {
+      const resolved: Record<string, Record<string, unknown>> = {};
       data.options = (input.options ?? []).map((option) => this.buildOption(option, resolved, channelId, guildId));
+      if (Object.keys(resolved).length > 0) data.resolved = resolved;
+    } else if (commandType === ApplicationCommandType.Message) {
+      Object.assign(data, messageTarget(this.targetDeps(), input.targetMessage ?? {}, channelId, guildId));
+    } else if (commandType === ApplicationCommandType.User) {
+      Object.assign(data, userTarget(this.targetDeps(), input.targetUser ?? { id: this.memberUserId }));
     }
-    if (commandType === ApplicationCommandType.Message) {
-      const target = this.targetMessage(input.targetMessage ?? {}, channelId, guildId);
-      data.target_id = target.id;
-      resolved.messages = { [String(target.id)]: target };
-    }
-    if (commandType === ApplicationCommandType.User) {
-      const id = input.targetUser?.id ?? this.memberUserId;
-      const user = this.users.get(id) ?? userObject(id, input.targetUser?.username ?? `user${id.slice(-4)}`);
-      this.users.set(id, user);
-      data.target_id = id;
-      resolved.users = { [id]: user };
-      resolved.members = { [id]: memberObject(undefined, [], new Date().toISOString(), DEFAULT_MEMBER_PERMISSIONS) };
-    }
-    if (Object.keys(resolved).length > 0) data.resolved = resolved;
 
     return this.sendRawInteraction({
       type,
@@ -341,16 +416,50 @@ class FakeDiscordServer implements FakeDiscord {
     });
   }
 
-  clickButton(on: InteractionHandle, customId: string, input: InvokerInput = {}): Promise<InteractionHandle> {
-    const message = on.originalMessage() as { channel_id?: string } | undefined;
-    if (!message) throw new Error('fake Discord: clickButton needs an original response with components');
-    const channelId = message.channel_id ?? this.channelId;
-    return this.sendRawInteraction({
-      type: InteractionType.MessageComponent,
-      data: { custom_id: customId, component_type: ComponentType.Button },
+  async messageContextMenu({ message, ...input }: MessageContextMenuInput): Promise<InteractionHandle> {
+    return this.sendCommand({ ...input, commandType: ApplicationCommandType.Message, targetMessage: message });
+  }
+
+  async userContextMenu({ target, ...input }: UserContextMenuInput): Promise<InteractionHandle> {
+    return this.sendCommand({ ...input, commandType: ApplicationCommandType.User, targetUser: target });
+  }
+
+  clickButton(input: ClickButtonInput): Promise<InteractionHandle>;
+  clickButton(on: InteractionHandle, customId: string, input?: ComponentInvokerInput): Promise<InteractionHandle>;
+  async clickButton(target: ClickButtonInput | InteractionHandle, legacyCustomId?: string, legacyInput: ComponentInvokerInput = {}): Promise<InteractionHandle> {
+    if ('token' in target) {
+      // The older form checks nothing, so a click may race the edit that removes the button.
+      const message = target.originalMessage() as Record<string, unknown> | undefined;
+      if (!message) throw new Error('fake Discord: clickButton needs an original response with components');
+      return this.dispatchComponent(message, { custom_id: legacyCustomId, component_type: ComponentType.Button }, legacyInput);
+    }
+    const { messageId, customId, stale = false, ...input } = target;
+    const message = this.visibleMessage(messageId, input.userId ?? this.memberUserId);
+    const button = findByCustomId((message.components ?? []) as ComponentJson[], customId);
+    if (!stale && button?.type !== ComponentType.Button) {
+      throw new Error(`fake Discord: message ${messageId} shows no button ${customId} (custom_ids: ${customIds(message).join(', ') || 'none'})`);
+    }
+    if (!stale && button?.disabled === true) throw new Error(`fake Discord: button ${customId} is disabled`);
+    return this.dispatchComponent(
       message,
-      ...this.invoker(input, channelId, this.guildId),
-    });
+      { component_type: ComponentType.Button, custom_id: customId, ...(button?.id === undefined ? {} : { id: button.id }) },
+      input,
+    );
+  }
+
+  async selectMenu({ messageId, customId, values, ...input }: SelectInput): Promise<InteractionHandle> {
+    const message = this.visibleMessage(messageId, input.userId ?? this.memberUserId);
+    const select = findByCustomId((message.components ?? []) as ComponentJson[], customId);
+    if (select?.type !== ComponentType.StringSelect) {
+      throw new Error(`fake Discord: message ${messageId} shows no string select ${customId} (custom_ids: ${customIds(message).join(', ') || 'none'})`);
+    }
+    if (select.disabled === true) throw new Error(`fake Discord: select ${customId} is disabled`);
+    checkSelection(select, values, true);
+    return this.dispatchComponent(message, { component_type: ComponentType.StringSelect, custom_id: customId, id: select.id, values }, input);
+  }
+
+  message(id: string): Record<string, unknown> | undefined {
+    return this.rest.messages.get(id);
   }
 
   async sendRawInteraction(d: Record<string, unknown>): Promise<InteractionHandle> {
@@ -360,10 +469,6 @@ class FakeDiscordServer implements FakeDiscord {
       application_id: this.applicationId,
       token: interactionToken(),
       version: 1,
-      guild_id: guildId,
-      guild: { id: guildId, locale: 'en-US', features: [] },
-      locale: 'en-US',
-      guild_locale: 'en-US',
       // Without these two, discord.js throws inside its websocket handler and no event fires (PROTOCOLS.md §4).
       entitlements: [],
       authorizing_integration_owners: { '0': guildId },
@@ -433,6 +538,7 @@ class FakeDiscordServer implements FakeDiscord {
     return {
       id: state.id,
       token: state.token,
+      payload: () => state.payload,
       events: () => [...state.events],
       waitForEvent: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
         this.waitFor(
@@ -442,25 +548,90 @@ class FakeDiscordServer implements FakeDiscord {
             `events so far: [${state.events.map((e) => `${e.kind}${e.callbackType ? `(${e.callbackType})` : ''}`).join(', ')}]`,
         ),
       originalMessage: () => (state.originalMessageId ? this.rest.messages.get(state.originalMessageId) : undefined),
+      modal: () => state.modal,
+      submitModal: (input) => this.submitOpenedModal(state, input),
     };
   }
 
-  /** The member (or user) who runs the command, with their permissions in the channel. */
-  private invoker(input: Omit<SendCommandInput, 'name'>, channelId: string, guildId: string): Record<string, unknown> {
+  private async submitOpenedModal(state: InteractionState, input: ModalSubmitInput): Promise<InteractionHandle> {
+    const modal = await this.waitFor(() => state.modal, DEFAULT_WAIT_MS, `a modal (callback type 9) in answer to interaction ${state.id}`);
+    const opener = state.payload;
+    const clicked = opener.message as { id?: unknown } | undefined;
+    if (input.locale !== undefined) checkLocale(input.locale);
+    // The same member in the same place: only they saw the modal.
+    return this.sendRawInteraction({
+      type: InteractionType.ModalSubmit,
+      data: { custom_id: modal.custom_id, components: modalSubmitComponents(modal.components, input.values) },
+      ...pick(opener, ['guild_id', 'guild', 'channel', 'channel_id', 'member', 'user', 'app_permissions', 'attachment_size_limit', 'guild_locale', 'context']),
+      locale: input.locale ?? opener.locale,
+      // A modal opened from a button carries that message as it stands now.
+      ...(clicked ? { message: structuredClone(this.rest.messages.get(String(clicked.id)) ?? clicked) } : {}),
+    });
+  }
+
+  /** A type 3 interaction on `message`, from the member in `input`, in the message's channel. */
+  private dispatchComponent(message: Record<string, unknown>, data: Record<string, unknown>, input: ComponentInvokerInput): Promise<InteractionHandle> {
+    const channelId = typeof message.channel_id === 'string' ? message.channel_id : this.channelId;
+    const guildId = typeof message.guild_id === 'string' ? message.guild_id : this.guildId;
+    return this.sendRawInteraction({
+      type: InteractionType.MessageComponent,
+      data,
+      // A copy: the bot's answer edits the stored message, not what this interaction carried.
+      message: structuredClone(message),
+      ...this.invoker(input, channelId, guildId),
+    });
+  }
+
+  /** A stored message this member can see: an ephemeral one only its interaction's member sees. */
+  private visibleMessage(messageId: string, userId: string): Record<string, unknown> {
+    const message = this.rest.messages.get(messageId);
+    if (!message) throw new Error(`fake Discord: no message ${messageId} (deleted, or never sent)`);
+    const owner = (message.interaction_metadata as { user?: { id?: string } } | undefined)?.user?.id;
+    if ((Number(message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 && owner !== undefined && owner !== userId) {
+      throw new Error(`fake Discord: message ${messageId} is ephemeral; only ${owner} sees it`);
+    }
+    return message;
+  }
+
+  private targetDeps(): TargetDeps {
+    return {
+      users: this.users,
+      messages: this.rest.messages,
+      createMessage: (init) => this.rest.createMessage(init),
+      hostAttachment: (a) => this.hostAttachment(a),
+      hostFile: (directory, filename, file) => {
+        this.cdnFiles.set(`${directory}/${filename}`, {
+          bytes: file.bytes,
+          contentType: file.contentType,
+          ...(file.cdn ? { behaviour: file.cdn } : {}),
+        });
+        return `${this.cdnBaseUrl}${directory}/${encodeURIComponent(filename)}`;
+      },
+      defaultAuthorId: this.memberUserId,
+    };
+  }
+
+  /** The member who acts, with their permissions in the channel, their language and the server's. */
+  private invoker(input: InvokerInput, channelId: string, guildId: string): Record<string, unknown> {
     const userId = input.userId ?? this.memberUserId;
     const user = this.users.get(userId) ?? userObject(userId, input.username ?? `user${userId.slice(-4)}`);
     this.users.set(userId, user);
     if (!this.channels.has(channelId)) {
       this.channels.set(channelId, textChannelObject(channelId, guildId, `channel-${channelId.slice(-4)}`));
     }
+    const locale = checkLocale(input.locale ?? Locale.EnglishUS);
+    const guildLocale = checkLocale(input.guildLocale ?? Locale.EnglishUS);
     const permissions = input.memberPermissions ?? DEFAULT_MEMBER_PERMISSIONS;
     return {
+      guild_id: guildId,
+      guild: { id: guildId, locale: guildLocale, features: [] },
       channel: this.channels.get(channelId),
       channel_id: channelId,
       member: memberObject(user, input.memberRoles ?? [], new Date().toISOString(), permissions),
+      locale,
+      guild_locale: guildLocale,
       ...(input.appPermissions === undefined ? {} : { app_permissions: input.appPermissions }),
       ...(input.attachmentSizeLimit === undefined ? {} : { attachment_size_limit: input.attachmentSizeLimit }),
-      ...(input.locale === undefined ? {} : { locale: input.locale }),
     };
   }
 
@@ -471,7 +642,6 @@ class FakeDiscordServer implements FakeDiscord {
     guildId: string,
   ): Record<string, unknown> {
     const built: Record<string, unknown> = { name: option.name, type: option.type };
-    if (option.focused) built.focused = true;
     if (option.options) built.options = option.options.map((o) => this.buildOption(o, resolved, channelId, guildId));
     if (option.type === ApplicationCommandOptionType.Attachment && option.attachment) {
       const hosted = this.hostAttachment({ ...option.attachment, channelId });
@@ -488,27 +658,33 @@ class FakeDiscordServer implements FakeDiscord {
     } else if (option.value !== undefined) {
       built.value = option.value;
     }
+    if (option.focused) built.focused = true;
     return built;
   }
 
-  private targetMessage(input: NonNullable<SendCommandInput['targetMessage']>, channelId: string, guildId: string) {
-    const authorId = input.authorId ?? this.memberUserId;
-    const message = this.rest.createMessage({
-      channelId,
-      guildId,
-      author: this.users.get(authorId) ?? userObject(authorId, `user${authorId.slice(-4)}`),
-    });
-    message.content = input.content ?? '';
-    message.attachments = (input.attachments ?? []).map((a) => this.hostAttachment({ ...a, channelId }));
-    return message;
-  }
-
   /** Reuses the id a deploy gave the command, like Discord, so a router keyed by id also works. */
-  private commandIdFor(name: string, guildId: string): string {
+  private commandIdFor(name: string, type: number, guildId: string): string {
     const registered = [...(this.registeredCommands.guild[guildId] ?? []), ...this.registeredCommands.global] as Array<{
       id: string;
       name: string;
+      type?: number;
     }>;
-    return registered.find((c) => c.name === name)?.id ?? snowflake();
+    return registered.find((c) => c.name === name && (c.type ?? ApplicationCommandType.ChatInput) === type)?.id ?? snowflake();
   }
+}
+
+const LOCALES: readonly string[] = Object.values(Locale);
+
+/** A typo in a test's locale would only show up as a puzzling translation miss; Discord sends only these. */
+function checkLocale(locale: string): string {
+  if (!LOCALES.includes(locale)) throw new Error(`fake Discord: ${locale} is not a Discord locale (${LOCALES.join(', ')})`);
+  return locale;
+}
+
+function customIds(message: Record<string, unknown>): string[] {
+  return eachComponent((message.components ?? []) as ComponentJson[]).flatMap((c) => (c.custom_id === undefined ? [] : [c.custom_id]));
+}
+
+function pick(from: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => from[key] !== undefined).map((key) => [key, from[key]]));
 }

@@ -4,6 +4,7 @@
 // PROTOCOLS.md §4), the rest is kept to what makes the objects look real.
 import { randomBytes } from 'node:crypto';
 import { ChannelType, MessageFlags, MessageType, PermissionFlagsBits } from 'discord.js';
+import { withComponentIds } from './fakeDiscordComponents.js';
 
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 let lastSnowflake = 0n;
@@ -88,6 +89,12 @@ export function memberObject(
     communication_disabled_until: null,
     ...(permissions === undefined ? {} : { permissions }),
   };
+}
+
+/** A member in `data.resolved.members`: Discord leaves out `user`, `deaf` and `mute` there. */
+export function partialMemberObject(roles: string[], joinedAt: string, permissions: string): Record<string, unknown> {
+  const { deaf: _deaf, mute: _mute, ...partial } = memberObject(undefined, roles, joinedAt, permissions);
+  return partial;
 }
 
 export function textChannelObject(id: string, guildId: string, name: string): Record<string, unknown> {
@@ -267,9 +274,11 @@ export function applyMessageEdit(
   newAttachments: Map<string, FakeAttachment>,
   isEdit: boolean,
 ): void {
-  for (const field of ['content', 'embeds', 'components', 'tts', 'poll'] as const) {
+  for (const field of ['content', 'embeds', 'tts', 'poll'] as const) {
     if (body[field] !== undefined) message[field] = body[field] ?? (field === 'content' ? '' : []);
   }
+  // Discord numbers the components it stores; clicks and modal submits echo those ids.
+  if (body.components !== undefined) message.components = withComponentIds((body.components as unknown[] | null) ?? []);
   if (typeof body.flags === 'number') message.flags = body.flags;
   const existing = (message.attachments as FakeAttachment[]) ?? [];
   if (Array.isArray(body.attachments)) {

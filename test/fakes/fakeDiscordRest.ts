@@ -15,7 +15,9 @@ import {
   type ParsedBody,
   type UploadedFile,
 } from './fakeDiscordHttp.js';
+import { withComponentIds, type ComponentJson } from './fakeDiscordComponents.js';
 import { applyMessageEdit, messageObject, snowflake, type FakeAttachment, type MessageInit } from './fakeDiscordPayloads.js';
+import { FormErrors, checkCommandList, checkMessage, checkModal, isEmptyMessage } from './fakeDiscordValidation.js';
 
 export interface InteractionState {
   id: string;
@@ -29,6 +31,14 @@ export interface InteractionState {
   /** Original response and follow-ups: the messages this token may edit. */
   messageIds: Set<string>;
   events: InteractionEvent[];
+  /** The modal the bot answered with (type 9), ids filled in as Discord keeps them for the submit. */
+  modal?: RecordedModal;
+}
+
+export interface RecordedModal {
+  custom_id: string;
+  title: string;
+  components: ComponentJson[];
 }
 
 export interface HostedFile {
@@ -64,9 +74,10 @@ export interface RestDeps {
   latencyMs: number;
   callbackDeadlineMs: number;
   calls: RecordedDiscordCall[];
-  channelMessages: Array<{ channelId: string; body: unknown; files: UploadedFile[]; at: number }>;
+  channelMessages: Array<{ channelId: string; messageId: string; body: unknown; files: UploadedFile[]; at: number }>;
   registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };
   interactions: Map<string, InteractionState>;
+  /** By decoded path: `/attachments/…` for uploads, `/external/…` for the media proxy behind embeds. */
   cdnFiles: Map<string, HostedFile>;
   users: Map<string, Record<string, unknown>>;
   channels: Map<string, Record<string, unknown>>;
@@ -101,6 +112,7 @@ const errors = {
   unknownInteraction: { status: 404, body: { message: 'Unknown interaction', code: 10062 } },
   alreadyAcknowledged: { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } },
   invalidWebhookToken: { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } },
+  emptyMessage: { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } },
 } satisfies Record<string, FakeResponse>;
 
 const API_PREFIX = '/api/v10';
@@ -168,7 +180,7 @@ export class FakeDiscordRest {
       const injected = this.injectedFailure(call);
       const route = path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : undefined;
       if (injected) answer = injected;
-      else if (path.startsWith('/attachments/')) ({ answer, bytes, stream } = this.cdn(path));
+      else if (path.startsWith('/attachments/') || path.startsWith('/external/')) ({ answer, bytes, stream } = this.cdn(path));
       else if (route === undefined) answer = json(errors.unknownRoute);
       else answer = this.route({ ...parsed, method: call.method, route, query: call.query, headers: call.headers });
     } catch (error) {
@@ -209,7 +221,7 @@ export class FakeDiscordRest {
   }
 
   private cdn(path: string): { answer: FakeResponse; bytes?: Buffer; stream?: StreamBody } {
-    const file = this.deps.cdnFiles.get(path.slice('/attachments/'.length));
+    const file = this.deps.cdnFiles.get(path);
     if (!file) {
       // Discord's CDN answers a dead link with this text, not JSON.
       return { answer: { status: 404, headers: { 'content-type': 'text/plain' } }, bytes: Buffer.from('This content is no longer available.') };
@@ -233,8 +245,11 @@ export class FakeDiscordRest {
     // Too late (PROTOCOLS.md §3: 3 s) reads as "Unknown interaction", the error bots see in production.
     if (Date.now() - state.dispatchedAt > this.deps.callbackDeadlineMs) return errors.unknownInteraction;
     if (state.acknowledged) return errors.alreadyAcknowledged;
-    state.acknowledged = true;
     const body = req.body as { type: number; data?: Record<string, unknown> };
+    // A refused answer acknowledges nothing: the bot may still answer properly in time.
+    const invalid = this.checkCallback(state, body, req.files.length > 0);
+    if (invalid) return invalid;
+    state.acknowledged = true;
     const data = body.data ?? {};
     let message: Record<string, unknown> | undefined;
     switch (body.type) {
@@ -259,8 +274,16 @@ export class FakeDiscordRest {
         }
         break;
       }
+      case InteractionResponseType.Modal:
+        // The member sees the form; the submit will echo its layout with these ids.
+        state.modal = {
+          custom_id: String(data.custom_id),
+          title: String(data.title),
+          components: withComponentIds((data.components as unknown[]) ?? []),
+        };
+        break;
       default:
-        // Modals (9) and autocomplete (8) create no message.
+        // Autocomplete (8) creates no message.
         break;
     }
     if (message) {
@@ -285,10 +308,43 @@ export class FakeDiscordRest {
     };
   }
 
+  /**
+   * The answers Discord takes depend on the interaction (6 and 7 only where a
+   * message was clicked, no modal in answer to a modal), and the body must pass
+   * its form rules.
+   */
+  private checkCallback(state: InteractionState, body: { type?: unknown; data?: unknown }, hasFiles: boolean): FakeResponse | undefined {
+    const problems = new FormErrors();
+    const allowed = allowedCallbackTypes(state.payload);
+    if (typeof body?.type !== 'number' || !allowed.includes(body.type)) {
+      problems.add(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `Value must be one of {${allowed.join(', ')}} for this interaction.`);
+      return problems.response();
+    }
+    switch (body.type) {
+      case InteractionResponseType.ChannelMessageWithSource:
+        checkMessage(problems, ['data'], body.data);
+        if (problems.empty && isEmptyMessage(body.data, hasFiles)) return errors.emptyMessage;
+        break;
+      case InteractionResponseType.UpdateMessage: {
+        const clicked = state.payload.message as { id?: unknown; flags?: unknown } | undefined;
+        checkMessage(problems, ['data'], body.data, isComponentsV2(this.messages.get(String(clicked?.id)) ?? clicked));
+        break;
+      }
+      case InteractionResponseType.Modal:
+        checkModal(body.data, problems);
+        break;
+      default:
+        break;
+    }
+    return problems.response();
+  }
+
   private followUp(req: FakeRequest, [appId, token]: string[]): FakeResponse {
     const checked = this.checkWebhook(appId!, token!);
     if ('status' in checked) return checked;
     const { state, headers } = checked;
+    const invalid = checkNewMessage(req);
+    if (invalid) return { ...invalid, headers };
     const message = this.createInteractionMessage(state);
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, state.channelId), false);
     state.messageIds.add(String(message.id));
@@ -306,6 +362,8 @@ export class FakeDiscordRest {
     const checked = this.checkWebhookMessage(appId!, token!, messageRef!);
     if ('status' in checked) return checked;
     const { state, message, headers } = checked;
+    const invalid = checkEdit(req, message);
+    if (invalid) return { ...invalid, headers };
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, state.channelId), true);
     state.events.push({ kind: 'edit', body: req.body, files: req.files, messageId: messageRef!, at: Date.now() });
     return { status: 200, body: message, headers };
@@ -356,11 +414,14 @@ export class FakeDiscordRest {
       webhookId: this.deps.ids.applicationId,
       applicationId: this.deps.ids.applicationId,
     });
+    const clicked = state.payload.message as { id?: unknown } | undefined;
     message.interaction_metadata = {
       id: state.id,
       type: state.payload.type,
       user,
       authorizing_integration_owners: state.payload.authorizing_integration_owners,
+      // A reply to a click names the message that was clicked.
+      ...(state.payload.type === InteractionType.MessageComponent && clicked ? { interacted_message_id: String(clicked.id) } : {}),
     };
     return message;
   }
@@ -407,38 +468,52 @@ export class FakeDiscordRest {
   private createChannelMessage(req: FakeRequest, [channelId]: string[]): FakeResponse {
     const channel = this.deps.channels.get(channelId!);
     if (!channel) return errors.unknownChannel;
+    const invalid = checkNewMessage(req);
+    if (invalid) return invalid;
     const message = this.createMessage({
       channelId: channelId!,
       guildId: typeof channel.guild_id === 'string' ? channel.guild_id : undefined,
       author: this.deps.users.get(this.deps.ids.botUserId)!,
     });
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, channelId!), false);
-    this.deps.channelMessages.push({ channelId: channelId!, body: req.body, files: req.files, at: Date.now() });
+    this.deps.channelMessages.push({ channelId: channelId!, messageId: String(message.id), body: req.body, files: req.files, at: Date.now() });
     return { status: 200, body: message };
   }
 
   private editChannelMessage(req: FakeRequest, [channelId, messageId]: string[]): FakeResponse {
     const message = this.messages.get(messageId!);
     if (!message || message.channel_id !== channelId) return errors.unknownMessage;
+    const invalid = checkEdit(req, message);
+    if (invalid) return invalid;
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, channelId!), true);
     return { status: 200, body: message };
   }
 
-  /** PUT replaces the whole list, as a deploy script expects; a command keeps its id across deploys. */
+  /**
+   * PUT replaces the whole list, as a deploy script expects; a command keeps
+   * its id across deploys (same name and type). Context-menu commands come
+   * back with an empty description and no options, as Discord stores them.
+   */
   private putCommands(req: FakeRequest, [appId, guildId]: string[]): FakeResponse {
     if (appId !== this.deps.ids.applicationId) return errors.unknownApplication;
-    const previous = this.commandList(guildId) as Array<{ id: string; name: string }>;
-    const commands = ((req.body ?? []) as Array<Record<string, unknown>>).map((command) => ({
-      id: previous.find((p) => p.name === command.name)?.id ?? snowflake(),
-      application_id: appId,
-      version: snowflake(),
-      type: 1,
-      default_member_permissions: null,
-      nsfw: false,
-      options: [],
-      ...command,
-      ...(guildId ? { guild_id: guildId } : {}),
-    }));
+    const invalid = checkCommandList(req.body ?? []);
+    if (invalid) return invalid;
+    const previous = this.commandList(guildId) as Array<{ id: string; name: string; type: number }>;
+    const commands = ((req.body ?? []) as Array<Record<string, unknown>>).map((command) => {
+      const type = typeof command.type === 'number' ? command.type : ApplicationCommandType.ChatInput;
+      return {
+        id: previous.find((p) => p.name === command.name && p.type === type)?.id ?? snowflake(),
+        application_id: appId,
+        version: snowflake(),
+        default_member_permissions: null,
+        nsfw: false,
+        ...(type === ApplicationCommandType.ChatInput ? { options: [] } : {}),
+        ...command,
+        type,
+        description: command.description ?? '',
+        ...(guildId ? { guild_id: guildId } : {}),
+      };
+    });
     if (guildId) this.deps.registeredCommands.guild[guildId] = commands;
     else this.deps.registeredCommands.global = commands;
     return { status: 200, body: commands };
@@ -456,6 +531,48 @@ export class FakeDiscordRest {
   private found(body: unknown, notFound: FakeResponse): FakeResponse {
     return body === undefined ? notFound : { status: 200, body };
   }
+}
+
+/** Which answers Discord takes for each kind of interaction (receiving-and-responding#interaction-callback-type). */
+function allowedCallbackTypes(payload: Record<string, unknown>): number[] {
+  const {
+    ChannelMessageWithSource: reply,
+    DeferredChannelMessageWithSource: defer,
+    DeferredMessageUpdate: deferUpdate,
+    UpdateMessage: update,
+    Modal: modal,
+    ApplicationCommandAutocompleteResult: autocomplete,
+  } = InteractionResponseType;
+  switch (payload.type) {
+    case InteractionType.ApplicationCommand:
+      return [reply, defer, modal];
+    case InteractionType.MessageComponent:
+      return [reply, defer, deferUpdate, update, modal];
+    case InteractionType.ModalSubmit:
+      // A modal opened from a button may update that button's message.
+      return payload.message ? [reply, defer, deferUpdate, update] : [reply, defer];
+    case InteractionType.ApplicationCommandAutocomplete:
+      return [autocomplete];
+    default:
+      return [];
+  }
+}
+
+function isComponentsV2(message: { flags?: unknown } | undefined): boolean {
+  return (Number(message?.flags ?? 0) & MessageFlags.IsComponentsV2) !== 0;
+}
+
+/** A follow-up or channel message: form rules, and something to show. */
+function checkNewMessage(req: FakeRequest): FakeResponse | undefined {
+  const problems = new FormErrors();
+  checkMessage(problems, [], req.body);
+  return problems.response() ?? (isEmptyMessage(req.body, req.files.length > 0) ? errors.emptyMessage : undefined);
+}
+
+function checkEdit(req: FakeRequest, message: Record<string, unknown>): FakeResponse | undefined {
+  const problems = new FormErrors();
+  checkMessage(problems, [], req.body, isComponentsV2(message));
+  return problems.response();
 }
 
 function json(response: FakeResponse): FakeResponse {
