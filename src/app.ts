@@ -9,7 +9,8 @@ import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { JobRepository, type Clock } from './jobs/jobRepository.js';
 import { JobService } from './jobs/jobService.js';
 import { sleep } from './jobs/sleep.js';
-import { GuildQuotaService } from './quota/quotaService.js';
+import { QuotaAdministration } from './quota/quotaAdministration.js';
+import { QuotaLedger } from './quota/quotaLedger.js';
 import type { QuotaService } from './quota/quotaTypes.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
@@ -32,7 +33,10 @@ export interface App {
   readonly jobs: JobService;
   readonly jobRepository: JobRepository;
   readonly fal: FalGateway;
-  readonly quota: GuildQuotaService;
+  /** The jobs' side of quotas: reserve, commit, refund. */
+  readonly ledger: QuotaLedger;
+  /** The moderators' side: settings, audit and reports (/quota, /usage). */
+  readonly quota: QuotaAdministration;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -54,13 +58,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const client = createDiscordClient(config.discord);
   const fal = createFalGateway({ key: config.fal.key, baseUrl: config.fal.baseUrl, logger: logger.child({ part: 'fal' }) });
   const jobRepository = new JobRepository(store.db, now);
-  const quota = new GuildQuotaService({
+  const ledger = new QuotaLedger({
     store,
     config,
     alerts: createModLogAlerts(client.rest),
     logger: logger.child({ part: 'quota' }),
     now,
   });
+  const quota = new QuotaAdministration({ store, config, logger: logger.child({ part: 'quota' }), now });
   const messenger = new JobMessenger({
     rest: client.rest,
     logger,
@@ -72,7 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     jobs: jobRepository,
     fal,
-    quota: options.quota ?? quota,
+    quota: options.quota ?? ledger,
     notifier: messenger,
     logger,
     now,
@@ -96,6 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobs,
     jobRepository,
     fal,
+    ledger,
     quota,
     async start() {
       const startedAt = now();
@@ -112,7 +118,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (options.drainMs) await sleep(options.drainMs);
       await Promise.allSettled([...inFlight]);
       await jobs.stop();
-      await quota.idle();
+      await ledger.idle();
       await client.destroy();
       await store.close();
     },

@@ -1,5 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
-import { formatUsd } from '../quota/cost.js';
+import { formatUsd } from '../quota/money.js';
 import type { Reservation } from '../quota/quotaTypes.js';
 import type { JobRow } from '../store/schema.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';

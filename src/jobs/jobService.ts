@@ -7,6 +7,7 @@ import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
 import { checkImage } from '../media/image.js';
 import { clipCostCents } from '../quota/cost.js';
+import { ledgerJobOf } from '../quota/ledgerJob.js';
 import type { MemberContext, QuotaService, Reservation } from '../quota/quotaTypes.js';
 import type { JobRow } from '../store/schema.js';
 import { estimateRemainingMs } from './eta.js';
@@ -92,14 +93,14 @@ export class JobService {
     });
     try {
       const validated = await this.move(received, 'validated');
-      const reservation = await this.deps.quota.reserve(validated, member);
+      const reservation = await this.deps.quota.reserve(ledgerJobOf(validated), member);
       const reserved = await this.move(validated, 'reserved');
       return { job: reserved, reservation };
     } catch (error) {
       await this.fail(received.id, error, { notify: false });
       // The job never ran. If something else ended it while we reserved (a
       // restart's clean-up), fail() left it alone: the refund is still ours.
-      await this.deps.quota.refund(await this.deps.jobs.get(received.id));
+      await this.deps.quota.refund(ledgerJobOf(await this.deps.jobs.get(received.id)));
       throw error;
     }
   }
@@ -146,7 +147,7 @@ export class JobService {
       return now.state === 'prepared' ? 'being_submitted' : 'already_started';
     }
     this.log(cancelled).info({ by: actor.userId }, 'job cancelled');
-    await this.deps.quota.refund(cancelled);
+    await this.deps.quota.refund(ledgerJobOf(cancelled));
     await this.deps.notifier.cancelled(cancelled, actor.userId).catch((error: unknown) => {
       this.log(cancelled).warn({ err: error }, 'could not show the cancellation');
     });
@@ -196,8 +197,8 @@ export class JobService {
     for (const jobId of await this.deps.quota.unsettledJobIds()) {
       const job = await this.deps.jobs.find(jobId);
       if (!job || !isTerminal(job.state as JobState)) continue;
-      if (job.state === 'delivered' || isPaidButUndelivered(job)) await this.deps.quota.commit(job);
-      else await this.deps.quota.refund(job);
+      if (job.state === 'delivered' || isPaidButUndelivered(job)) await this.deps.quota.commit(ledgerJobOf(job));
+      else await this.deps.quota.refund(ledgerJobOf(job));
       this.log(job).warn({ state: job.state }, 'settled the quota of a job finished before a crash');
       settled += 1;
     }
@@ -381,7 +382,7 @@ export class JobService {
       video_bytes: delivery.kind === 'file' ? delivery.bytes.length : current.video_bytes,
     });
     if (delivered) {
-      await quota.commit(delivered);
+      await quota.commit(ledgerJobOf(delivered));
       this.log(delivered).info({ delivery: delivery.kind }, 'delivered');
     }
   }
@@ -442,8 +443,8 @@ export class JobService {
       log.error({ err: error }, 'job failed with an unexpected error');
     }
     // A video fal made and we could not hand over was still paid for: it counts.
-    if (isPaidButUndelivered(failed)) await this.deps.quota.commit(failed);
-    else await this.deps.quota.refund(failed);
+    if (isPaidButUndelivered(failed)) await this.deps.quota.commit(ledgerJobOf(failed));
+    else await this.deps.quota.refund(ledgerJobOf(failed));
     if (!options.notify) return;
     await this.deps.notifier.failed(failed, memberMessage).catch((notifyError: unknown) => {
       log.warn({ err: notifyError }, 'could not tell the member that the job failed');

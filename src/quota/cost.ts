@@ -1,4 +1,4 @@
-import type { DurationSeconds, Resolution } from '../config/config.js';
+import type { DurationSeconds, Resolution } from '../config/videoChoices.js';
 
 /** Cost of one clip in integer cents, from the operator's per-second price table. */
 export function clipCostCents(
@@ -7,8 +7,4 @@ export function clipCostCents(
   duration: DurationSeconds,
 ): number {
   return Math.round(prices[resolution] * Number(duration));
-}
-
-export function formatUsd(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}`;
 }

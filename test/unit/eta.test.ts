@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateRemainingMs, typicalRunMs } from '../../src/jobs/eta.js';
-import { clipCostCents, formatUsd } from '../../src/quota/cost.js';
+import { clipCostCents } from '../../src/quota/cost.js';
+import { formatUsd } from '../../src/quota/money.js';
 
 describe('ETA model', () => {
   it('grows with the place in line', () => {
