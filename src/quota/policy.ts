@@ -55,7 +55,7 @@ export function columnsFromSettings(settings: GuildSettings): SettingsColumns {
   const columns = QUOTA_SETTINGS.map((setting) => {
     const { column } = declarationOf(setting);
     const value = settings[setting];
-    return [column.name, value === null ? null : column.toColumn(value)];
+    return [column.name, value === null || value === undefined ? null : column.toColumn(value)];
   });
   return Object.fromEntries(columns) as SettingsColumns;
 }

@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import { clipCostCents } from './cost.js';
 import { periodWindow, type PeriodWindow } from './periods.js';
-import { effectiveRules, normalisePatch, sameSetting, settingsFromRow, columnsFromSettings, isExempt, validatePatch } from './policy.js';
+import { columnsFromSettings, effectiveRules, isExempt, normalisePatch, sameSetting, settingsFromRow, validatePatch } from './policy.js';
 import { QuotaStore, type Spender } from './quotaStore.js';
 import type { AuditEntry, MemberUsage, QuotaAdmin, QuotaOverview, SettingChange } from './quotaTypes.js';
 import { QUOTA_SETTINGS, type GuildSettings, type ListSetting, type QuotaRules, type QuotaSetting, type SettingsPatch } from './rules.js';

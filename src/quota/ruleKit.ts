@@ -63,7 +63,8 @@ export type SettingsColumn = Exclude<keyof GuildSettingsRow, 'guild_id' | 'creat
 
 export interface ColumnCodec<V> {
   readonly name: SettingsColumn;
-  toColumn(value: V): string | number;
+  /** A setting left to its default is a null column: only values are encoded. */
+  toColumn(value: NonNullable<V>): string | number;
   /** null when the stored value means nothing any more (the default applies). */
   fromColumn(stored: string | number): V | null;
 }
@@ -228,7 +229,7 @@ export function choiceColumn<T extends string>(name: SettingsColumn, choices: re
 }
 
 export function idColumn(name: SettingsColumn): ColumnCodec<string | null> {
-  return { name, toColumn: (value) => value ?? '', fromColumn: (stored) => String(stored) || null };
+  return { name, toColumn: (id) => id, fromColumn: (stored) => String(stored) || null };
 }
 
 /** Comma-separated ids; an empty list is no list (null: "every channel", "everyone"). */

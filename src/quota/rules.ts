@@ -401,23 +401,18 @@ export function isListSetting(setting: QuotaSetting): setting is ListSetting {
   return declarationOf(setting).input.type === 'list';
 }
 
+const envDefaults = QUOTA_SETTINGS.flatMap((setting) => {
+  const declared = declarationOf(setting).default;
+  return declared.from === 'env' ? [{ setting, env: declared.env, parse: declared.parse }] : [];
+});
+
 /** The `.env` settings (DEFAULT_…) with their parsers: part of the config's schema. */
-export const OPERATOR_DEFAULTS_ENV: Readonly<Record<string, z.ZodType>> = Object.fromEntries(
-  OPERATOR_SETTINGS.map((setting) => {
-    const { default: operatorDefault } = declarationOf(setting);
-    if (operatorDefault.from !== 'env') throw new Error(`${setting} has no .env setting`);
-    return [operatorDefault.env, operatorDefault.parse];
-  }),
-);
+export const OPERATOR_DEFAULTS_ENV: Readonly<Record<string, z.ZodType>> = Object.fromEntries(envDefaults.map(({ env, parse }) => [env, parse]));
 
 /** The operator defaults out of an environment parsed with OPERATOR_DEFAULTS_ENV. */
 export function operatorDefaultsFrom(parsedEnv: Readonly<Record<string, unknown>>): QuotaDefaults {
-  const entries = OPERATOR_SETTINGS.map((setting) => {
-    const { default: operatorDefault } = declarationOf(setting);
-    return [setting, operatorDefault.from === 'env' ? parsedEnv[operatorDefault.env] : operatorDefault.value];
-  });
   // Each value was parsed by its own rule's schema, whose output is the rule's type.
-  return Object.fromEntries(entries) as QuotaDefaults;
+  return Object.fromEntries(envDefaults.map(({ setting, env }) => [setting, parsedEnv[env]])) as QuotaDefaults;
 }
 
 /** `/quota unset setting:` choices → the settings each returns to the default; `all` last. */
