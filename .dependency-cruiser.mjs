@@ -46,7 +46,7 @@ export default {
         'src/discord renders and sends; it knows jobs, quota and store rows by their types only ' +
         '(plus the money helpers in src/quota/cost.ts), and never fal, media or the composition root.',
       from: { path: '^src/discord/' },
-      to: { path: '^src/(jobs|quota|store)/', pathNot: '^src/quota/cost\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/(jobs|quota|store)/', pathNot: '^src/quota/(cost|money|rules)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'discord-not-to-lower-services',

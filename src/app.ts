@@ -19,7 +19,8 @@ import { keepMembersInformed } from './jobs/memberUpdates.js';
 import { JobRepository } from './jobs/jobRepository.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
-import { GuildQuotaService } from './quota/quotaService.js';
+import { QuotaAdministration } from './quota/quotaAdministration.js';
+import { QuotaLedger } from './quota/quotaLedger.js';
 import type { QuotaService } from './quota/quotaTypes.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
@@ -49,7 +50,10 @@ export interface App {
   readonly models: ModelRegistry;
   readonly jobRepository: JobRepository;
   readonly fal: FalGateway;
-  readonly quota: GuildQuotaService;
+  /** The jobs' side of quotas: reserve, commit, refund. */
+  readonly ledger: QuotaLedger;
+  /** The moderators' side: settings, audit and reports (/quota, /usage). */
+  readonly quota: QuotaAdministration;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -77,13 +81,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger: logger.child({ part: 'fal' }),
   });
   const jobRepository = new JobRepository(store.db, now);
-  const quota = new GuildQuotaService({
+  const ledger = new QuotaLedger({
     store,
     config,
     alerts: createModLogAlerts(client.rest),
     logger: logger.child({ part: 'quota' }),
     now,
   });
+  const quota = new QuotaAdministration({ store, config, logger: logger.child({ part: 'quota' }), now });
   const messenger = new JobMessenger({
     rest: client.rest,
     logger,
@@ -99,7 +104,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobs: jobRepository,
     fal,
     models,
-    quota: options.quota ?? quota,
+    quota: options.quota ?? ledger,
     events,
     courier: messenger,
     logger,
@@ -131,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     models,
     jobRepository,
     fal,
+    ledger,
     quota,
     async start() {
       const startedAt = now();
@@ -147,7 +153,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (options.drainMs) await sleep(options.drainMs);
       await Promise.allSettled([...inFlight]);
       await jobs.stop();
-      await quota.idle();
+      await ledger.idle();
       await client.destroy();
       await store.close();
     },

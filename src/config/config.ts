@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { usdEnv } from '../quota/money.js';
+import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
+import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
  * The only reader of process.env. Parsed once at start-up; a bad value stops
@@ -8,14 +11,7 @@ import { wan25 } from '../fal/models/wan25.js';
 
 /** The default model decides which resolutions and durations the settings may name. */
 const MODEL = wan25;
-const RESOLUTIONS = MODEL.resolutions;
-/** A resolution name of a model, e.g. '720p'. */
-export type Resolution = string;
-const DURATIONS = MODEL.durationsSeconds.map(String);
-/** A video length in seconds, written as Discord's choice values and fal's input write it ('5'). */
-export type DurationSeconds = string;
-export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
-export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+export type { DurationSeconds, Resolution } from './videoChoices.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits)');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -43,34 +39,6 @@ const snowflakeList = z
       .filter((id) => id.length > 0),
   )
   .pipe(z.array(z.string().regex(/^\d{17,20}$/, 'must be a comma-separated list of Discord ids (17–20 digits each)')));
-const nonNegativeInt = (fallback: number, max: number) =>
-  z.coerce
-    .number('must be a whole number')
-    .int('must be a whole number')
-    .min(0, 'must be 0 or more')
-    .max(max, `must be at most ${max}`)
-    .default(fallback);
-/** Dollars as the operator writes them ("12.5"), kept as integer cents from here on. */
-const usdAsCents = (fallback: number, max: number) =>
-  z.coerce
-    .number('must be an amount of US dollars, like 12.50')
-    .min(0, 'must be 0 or more (US dollars)')
-    .max(max, `must be at most ${max} (US dollars)`)
-    .default(fallback)
-    .transform((usd) => Math.round(usd * 100));
-const resolutionList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  )
-  .pipe(z.array(oneOf(RESOLUTIONS, `must list resolutions among ${RESOLUTIONS.join(', ')}`)).min(1));
-const yesNo = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
 function oneOf(values: readonly string[], message: string) {
   return z.string().refine((value) => values.includes(value), message);
 }
@@ -113,17 +81,10 @@ const envSchema = z.object({
   PRICE_CENTS_PER_SECOND: priceTable.default({ ...MODEL.priceCentsPerSecond }),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   // Quotas: operator defaults for servers without their own settings, and global caps.
-  GLOBAL_DAILY_BUDGET_USD: usdAsCents(50, 1_000_000),
-  MAX_GUILD_BUDGET_USD: usdAsCents(1_000, 1_000_000),
-  DEFAULT_GUILD_BUDGET_USD: usdAsCents(10, 1_000_000),
-  DEFAULT_GUILD_BUDGET_PERIOD: z.enum(BUDGET_PERIODS, 'must be day, week or month').default('month'),
-  DEFAULT_MEMBER_CLIPS_PER_DAY: nonNegativeInt(5, 10_000),
-  DEFAULT_MEMBER_COOLDOWN_SECONDS: nonNegativeInt(0, 86_400),
-  DEFAULT_MEMBER_CONCURRENT_JOBS: nonNegativeInt(2, 1_000),
-  DEFAULT_GUILD_CONCURRENT_JOBS: nonNegativeInt(5, 1_000),
-  DEFAULT_ALLOWED_RESOLUTIONS: resolutionList.default([...RESOLUTIONS]),
-  DEFAULT_MAX_DURATION_SECONDS: oneOf(DURATIONS, `must be ${DURATIONS.join(' or ')}`).default(DURATIONS.at(-1) ?? '5'),
-  DEFAULT_AUDIO_ALLOWED: yesNo.default(true),
+  GLOBAL_DAILY_BUDGET_USD: usdEnv({ defaultCents: 5_000, maxUsd: 1_000_000 }),
+  MAX_GUILD_BUDGET_USD: usdEnv({ defaultCents: 100_000, maxUsd: 1_000_000 }),
+  // DEFAULT_GUILD_BUDGET_USD, DEFAULT_MEMBER_CLIPS_PER_DAY, …: one per quota rule, declared with the rule (src/quota/rules.ts).
+  ...OPERATOR_DEFAULTS_ENV,
   ALLOWED_GUILD_IDS: snowflakeList.default([]),
   QUOTA_ADMIN_ROLE_IDS: snowflakeList.default([]),
 });
@@ -158,19 +119,6 @@ export interface Config {
   priceCentsPerSecond: Record<Resolution, number>;
   shutdownGraceMs: number;
   quota: QuotaConfig;
-}
-
-/** What a server gets until its moderators say otherwise. 0 means "no limit" except for the budget (0 = nothing may be spent). */
-export interface QuotaDefaults {
-  budgetCents: number;
-  budgetPeriod: BudgetPeriod;
-  memberClipsPerDay: number;
-  memberCooldownSeconds: number;
-  memberConcurrentJobs: number;
-  guildConcurrentJobs: number;
-  allowedResolutions: readonly Resolution[];
-  maxDurationSeconds: number;
-  audioAllowed: boolean;
 }
 
 export interface QuotaConfig {
@@ -252,17 +200,7 @@ export function parseConfig(env: Env): Config {
       maxGuildBudgetCents: e.MAX_GUILD_BUDGET_USD,
       allowedGuildIds: e.ALLOWED_GUILD_IDS,
       adminRoleIds: e.QUOTA_ADMIN_ROLE_IDS,
-      defaults: {
-        budgetCents: e.DEFAULT_GUILD_BUDGET_USD,
-        budgetPeriod: e.DEFAULT_GUILD_BUDGET_PERIOD,
-        memberClipsPerDay: e.DEFAULT_MEMBER_CLIPS_PER_DAY,
-        memberCooldownSeconds: e.DEFAULT_MEMBER_COOLDOWN_SECONDS,
-        memberConcurrentJobs: e.DEFAULT_MEMBER_CONCURRENT_JOBS,
-        guildConcurrentJobs: e.DEFAULT_GUILD_CONCURRENT_JOBS,
-        allowedResolutions: [...new Set(e.DEFAULT_ALLOWED_RESOLUTIONS)],
-        maxDurationSeconds: Number(e.DEFAULT_MAX_DURATION_SECONDS),
-        audioAllowed: e.DEFAULT_AUDIO_ALLOWED,
-      },
+      defaults: operatorDefaultsFrom(e),
     },
   };
 }

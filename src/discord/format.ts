@@ -1,6 +1,6 @@
 import { escapeMarkdown } from 'discord.js';
 import { stripInvisible } from '../util/text.js';
-import { formatUsd } from '../quota/cost.js';
+import { formatUsd } from '../quota/money.js';
 import type { Reservation } from '../quota/quotaTypes.js';
 import type { Job } from '../jobs/job.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';

@@ -1,10 +1,10 @@
 import { EmbedBuilder } from 'discord.js';
 import type { BudgetAlert } from '../quota/alerts.js';
-import { formatUsd } from '../quota/cost.js';
-import type { QuotaSetting } from '../quota/policy.js';
-import { shortList } from '../shortList.js';
+import { formatUsd } from '../quota/money.js';
 import type { Spender } from '../quota/quotaStore.js';
 import type { AuditEntry, MemberUsage, QuotaOverview, SettingChange } from '../quota/quotaTypes.js';
+import type { OverviewField } from '../quota/ruleKit.js';
+import { QUOTA_SETTINGS, declarationNamed, declarationOf, isOperatorSetting, type QuotaSetting } from '../quota/rules.js';
 
 /**
  * What moderators and members read about quotas: embeds for `/quota` and
@@ -22,72 +22,48 @@ export function discordTime(ms: number, style: 'R' | 'f' | 'd' = 'R'): string {
   return `<t:${Math.floor(ms / 1000)}:${style}>`;
 }
 
-const SETTING_NAMES: Record<QuotaSetting, string> = {
-  budgetCents: 'budget',
-  budgetPeriod: 'budget period',
-  memberClipsPerDay: 'clips per member per day',
-  memberCooldownSeconds: 'cooldown between a member’s videos',
-  memberConcurrentJobs: 'videos at once per member',
-  guildConcurrentJobs: 'videos at once on the server',
-  allowedResolutions: 'resolutions',
-  maxDurationSeconds: 'longest video',
-  audioAllowed: 'audio attachments',
-  allowedChannelIds: 'channels',
-  allowedRoleIds: 'roles that may use /animate',
-  exemptRoleIds: 'roles exempt from member limits',
-  modLogChannelId: 'mod-log channel',
-};
-
-const LIST_SETTINGS = new Set<string>(['allowedChannelIds', 'allowedRoleIds', 'exemptRoleIds']);
-
+/** A setting's name in change and audit lines; settings that no longer exist keep their stored name. */
 export function settingName(setting: string): string {
-  return SETTING_NAMES[setting as QuotaSetting] ?? setting;
+  return declarationNamed(setting)?.show.label ?? setting;
 }
 
-/** One setting's value as a moderator reads it; null = the operator's default. */
+/** One setting's value as a moderator reads it (from its declaration); null = the default. */
 export function formatSetting(setting: string, value: unknown): string {
+  const declaration = declarationNamed(setting);
+  if (!declaration) return typeof value === 'string' ? value : JSON.stringify(value);
   if (value === null || value === undefined) {
-    // Lists and the mod-log have no operator default: unset means "no restriction" / "off".
-    if (setting === 'modLogChannelId') return 'off';
-    if (!LIST_SETTINGS.has(setting)) return 'default';
+    // Lists and the mod-log have no operator default: unset shows what they are then ("every channel", "off").
+    return declaration.default.from === 'env' ? 'default' : declaration.show.format(declaration.default.value);
   }
-  switch (setting as QuotaSetting) {
-    case 'budgetCents':
-      return formatUsd(Number(value));
-    case 'memberClipsPerDay':
-    case 'memberConcurrentJobs':
-    case 'guildConcurrentJobs':
-      return Number(value) === 0 ? 'no limit' : String(value);
-    case 'memberCooldownSeconds':
-      return Number(value) === 0 ? 'none' : formatSeconds(Number(value));
-    case 'maxDurationSeconds':
-      return `${String(value)} s`;
-    case 'audioAllowed':
-      return value ? 'allowed' : 'not allowed';
-    case 'allowedResolutions':
-      return Array.isArray(value) ? value.join(', ') : String(value);
-    case 'allowedChannelIds':
-      return mentionList(value, '#', 'every channel');
-    case 'allowedRoleIds':
-      return mentionList(value, '@&', 'everyone');
-    case 'exemptRoleIds':
-      return mentionList(value, '@&', 'nobody');
-    case 'modLogChannelId':
-      return `<#${String(value)}>`;
-    default:
-      return typeof value === 'string' ? value : JSON.stringify(value);
-  }
+  return declaration.show.format(value);
 }
+
+/** The fields of /quota show, in order; each rule names the field it is listed in. */
+const OVERVIEW_FIELDS: ReadonlyArray<{ name: OverviewField; inline: boolean }> = [
+  { name: 'Member limits', inline: true },
+  { name: 'Allowed', inline: true },
+  { name: 'Where and who', inline: false },
+];
+
+/** What is going on now, next to a rule's line. */
+const NOW_BESIDE: Partial<Record<QuotaSetting, (overview: QuotaOverview) => string>> = {
+  guildConcurrentJobs: (overview) => ` (${overview.openJobs} now)`,
+};
 
 export function overviewEmbed(overview: QuotaOverview): EmbedBuilder {
   const { rules, settings, period } = overview;
-  const mark = (setting: QuotaSetting) => (settings[setting] === null && setting in overview.defaults ? ' *(default)*' : '');
+  const mark = (setting: QuotaSetting) => (settings[setting] === null && isOperatorSetting(setting) ? ' *(default)*' : '');
   const show = (setting: QuotaSetting) => `${formatSetting(setting, rules[setting])}${mark(setting)}`;
   const budgetLine =
     rules.budgetCents === 0
       ? `**Budget:** $0${mark('budgetCents')} — /animate spends nothing on this server.`
       : `**Budget:** ${formatUsd(overview.spentCents)} of ${formatUsd(rules.budgetCents)} used ${period.label} — ` +
         `**${formatUsd(overview.leftCents)} left** (≈ ${clips(overview.clipsLeft)} at the default settings, ${formatUsd(overview.defaultClipCents)} each)`;
+  const linesOf = (field: OverviewField) =>
+    QUOTA_SETTINGS.flatMap((setting) => {
+      const line = declarationOf(setting).show.overview;
+      return line?.field === field ? [`${line.label}: ${show(setting)}${NOW_BESIDE[setting]?.(overview) ?? ''}`] : [];
+    });
   return new EmbedBuilder()
     .setColor(colorFor(overview.spentCents, rules.budgetCents))
     .setTitle('/animate quotas on this server')
@@ -97,32 +73,7 @@ export function overviewEmbed(overview: QuotaOverview): EmbedBuilder {
         `Period: per ${rules.budgetPeriod}${mark('budgetPeriod')} (UTC) · resets ${discordTime(period.endMs)} (${discordTime(period.endMs, 'f')})`,
       ].join('\n'),
     )
-    .addFields(
-      {
-        name: 'Member limits',
-        value: [
-          `Clips per day: ${show('memberClipsPerDay')}`,
-          `Cooldown: ${show('memberCooldownSeconds')}`,
-          `At once: ${show('memberConcurrentJobs')}`,
-          `Exempt roles: ${show('exemptRoleIds')}`,
-        ].join('\n'),
-        inline: true,
-      },
-      {
-        name: 'Allowed',
-        value: [
-          `Resolutions: ${show('allowedResolutions')}`,
-          `Longest video: ${show('maxDurationSeconds')}`,
-          `Audio: ${show('audioAllowed')}`,
-          `Server at once: ${show('guildConcurrentJobs')} (${overview.openJobs} now)`,
-        ].join('\n'),
-        inline: true,
-      },
-      {
-        name: 'Where and who',
-        value: [`Channels: ${show('allowedChannelIds')}`, `Roles: ${show('allowedRoleIds')}`, `Mod-log: ${rules.modLogChannelId ? `<#${rules.modLogChannelId}>` : 'not set'}`].join('\n'),
-      },
-    )
+    .addFields(OVERVIEW_FIELDS.map(({ name, inline }) => ({ name, value: linesOf(name).join('\n'), ...(inline ? { inline } : {}) })))
     .setFooter({ text: '(default) = the bot operator’s default. Moderators change these with /quota.' });
 }
 
@@ -208,17 +159,6 @@ export function renderBudgetAlert(alert: BudgetAlert): string {
 
 function clips(n: number): string {
   return `${n} ${n === 1 ? 'clip' : 'clips'}`;
-}
-
-function mentionList(value: unknown, prefix: '#' | '@&', empty: string): string {
-  if (!Array.isArray(value) || value.length === 0) return empty;
-  return shortList(value.map((id) => `<${prefix}${String(id)}>`));
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
 }
 
 function colorFor(spentCents: number, budgetCents: number): number {

@@ -9,7 +9,7 @@ import type { Clock } from '../util/clock.js';
 import type { JobEvents } from './events.js';
 import type { Job, ReplyTarget } from './job.js';
 import type { JobRepository } from './jobRepository.js';
-import type { JobLifecycle } from './lifecycle.js';
+import { ledgerJobOf, type JobLifecycle } from './lifecycle.js';
 import type { JobRunner } from './runner.js';
 import { isTerminal, type JobState } from './states.js';
 import type { AnimateRequest, CancelActor, CancelOutcome } from './types.js';
@@ -70,7 +70,7 @@ export class JobIntake {
     let reservation;
     try {
       const validated = await lifecycle.move(received, 'validated');
-      reservation = await quota.reserve(validated, member);
+      reservation = await quota.reserve(ledgerJobOf(validated), member);
       reserved = await lifecycle.move(validated, 'reserved');
     } catch (error) {
       await lifecycle.fail(received.id, error, { notify: false });

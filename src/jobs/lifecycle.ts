@@ -95,8 +95,8 @@ export class JobLifecycle {
    * (after a crash between the final state and this) is harmless.
    */
   async settle(job: Job): Promise<void> {
-    if (job.charged) await this.deps.quota.commit(ledgerJobOf(job));
-    else await this.deps.quota.refund(ledgerJobOf(job));
+    if (job.charged) await this.deps.quota.commit(job);
+    else await this.deps.quota.refund(job);
   }
 
   private async end(
@@ -115,7 +115,8 @@ export class JobLifecycle {
   }
 }
 
-/** What the ledger needs of a job. */
+/** What the ledger needs to know of a job. */
 export function ledgerJobOf(job: Job): LedgerJob {
-  return job;
+  const { id, guildId, channelId, userId, costCents, resolution, durationSeconds } = job;
+  return { id, guildId, channelId, userId, costCents, resolution, durationSeconds, hasAudio: job.audioSourceUrl !== null };
 }

@@ -1,4 +1,4 @@
-import type { DurationSeconds, Resolution } from '../config/config.js';
+import type { DurationSeconds, Resolution } from '../config/videoChoices.js';
 
 /** Cost of one clip in integer cents, from the operator's per-second price table. */
 export function clipCostCents(
@@ -9,8 +9,4 @@ export function clipCostCents(
   const perSecond = prices[resolution];
   if (perSecond === undefined) throw new Error(`no price for ${resolution}`);
   return Math.round(perSecond * Number(duration));
-}
-
-export function formatUsd(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}`;
 }

@@ -1,4 +1,6 @@
-import type { BudgetPeriod } from '../config/config.js';
+/** How often a server's budget starts again. */
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
 
 /**
  * Budget periods in UTC, whatever the server's or the machine's time zone: a

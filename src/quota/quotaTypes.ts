@@ -1,24 +1,28 @@
-import type { QuotaDefaults } from '../config/config.js';
 import type { PeriodWindow } from './periods.js';
-import type { GuildSettings, QuotaRules, QuotaSetting, SettingsPatch } from './policy.js';
 import type { Spender } from './quotaStore.js';
+import type { GuildSettings, ListSetting, QuotaDefaults, QuotaRules, QuotaSetting, SettingsPatch } from './rules.js';
 
 /**
- * The quota part's contracts: the seam the job pipeline calls (QuotaService)
- * and the API the /quota and /usage commands call (QuotaAdmin).
+ * The quota part's contracts: the seam the job pipeline calls (QuotaService,
+ * kept by the ledger) and the API the /quota and /usage commands call
+ * (QuotaAdmin, the moderators' administration and reports).
  */
 
-/** What the ledger needs of a job (the jobs part's typed Job satisfies it). */
+/** What the ledger needs to know of a job. */
 export interface LedgerJob {
   id: string;
+  /** null outside a server (a DM): refused. */
   guildId: string | null;
   channelId: string;
   userId: string;
   costCents: number;
   resolution: string;
   durationSeconds: number;
-  audioSourceUrl: string | null;
+  hasAudio: boolean;
 }
+
+/** Settling needs only which job it is. */
+export type LedgerJobRef = Pick<LedgerJob, 'id' | 'guildId'>;
 
 /** Who is asking, as far as quota rules care. */
 export interface MemberContext {
@@ -44,8 +48,8 @@ export interface Reservation {
  */
 export interface QuotaService {
   reserve(job: LedgerJob, member: MemberContext): Promise<Reservation>;
-  commit(job: LedgerJob): Promise<void>;
-  refund(job: LedgerJob): Promise<void>;
+  commit(job: LedgerJobRef): Promise<void>;
+  refund(job: LedgerJobRef): Promise<void>;
   /** Ids of jobs reserved but neither committed nor refunded (a crash between the two writes). */
   unsettledJobIds(): Promise<string[]>;
 }
@@ -110,8 +114,6 @@ export interface AuditEntry {
   newValue: unknown;
   at: number;
 }
-
-export type ListSetting = 'allowedChannelIds' | 'allowedRoleIds' | 'exemptRoleIds';
 
 /** What `/quota` and `/usage` call. Every change writes audit rows in the same transaction. */
 export interface QuotaAdmin {

@@ -118,7 +118,7 @@ describe('Discord faults at delivery', () => {
     expect(job.errorCode).toBe('undeliverable');
     expect(job.errorMessage).not.toMatch(/not charged/);
     await h.app.jobs.idle();
-    expect((await h.app.quota.movements(job.id)).map((m) => m.kind)).toEqual(['reserve', 'commit']);
+    expect((await h.app.ledger.movements(job.id)).map((m) => m.kind)).toEqual(['reserve', 'commit']);
     // The bot is still up: the next member is served.
     h.fal.setDefaultScript({ queuePositions: [0], runningLogs: ['x'] });
     const next = await animate(h, { image: await makeImage(512, 512) });

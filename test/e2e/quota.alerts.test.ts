@@ -33,7 +33,7 @@ describe.each(ENGINES)('budget alerts in the mod-log (%s)', (engine) => {
       });
       const text = contentOf(await finalMessage(handle));
       await h.app.jobs.idle();
-      await h.app.quota.idle();
+      await h.app.ledger.idle();
       return text;
     };
 

@@ -14,7 +14,7 @@ describe.each(ENGINES)('refunds happen once (%s)', (engine) => {
   });
 
   async function kinds(h: Harness, jobId: string): Promise<string[]> {
-    return (await h.app.quota.movements(jobId)).map((movement) => movement.kind);
+    return (await h.app.ledger.movements(jobId)).map((movement) => movement.kind);
   }
 
   it('refunds a job killed mid-way exactly once, though its failure is seen twice at the same time', async () => {
@@ -40,11 +40,11 @@ describe.each(ENGINES)('refunds happen once (%s)', (engine) => {
     await Promise.all([
       h.app.jobs.fail(running.id, failure),
       h.app.jobs.fail(running.id, failure),
-      h.app.quota.refund(running),
-      h.app.quota.refund(running),
+      h.app.ledger.refund(running),
+      h.app.ledger.refund(running),
     ]);
     await h.app.jobs.idle();
-    await h.app.quota.refund(running);
+    await h.app.ledger.refund(running);
 
     expect((await h.app.jobRepository.get(running.id)).state).toBe('failed');
     expect(await kinds(h, running.id)).toEqual(['reserve', 'refund']);

@@ -10,7 +10,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
     harness = undefined;
   });
 
-  const kinds = async (h: Harness, jobId: string) => (await h.app.quota.movements(jobId)).map((m) => m.kind);
+  const kinds = async (h: Harness, jobId: string) => (await h.app.ledger.movements(jobId)).map((m) => m.kind);
 
   it('refunds, on the next start, a job that ended failed just before a crash left its refund unwritten', async () => {
     const h = (harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } }));

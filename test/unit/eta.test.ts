@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { estimateRemainingMs } from '../../src/jobs/eta.js';
 import { wan25 } from '../../src/fal/models/wan25.js';
-import { clipCostCents, formatUsd } from '../../src/quota/cost.js';
+import { clipCostCents } from '../../src/quota/cost.js';
+import { formatUsd } from '../../src/quota/money.js';
 
 describe('ETA model', () => {
   it('grows with the place in line', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { formatSetting, overviewEmbed, renderBudgetAlert } from '../../src/discord/quotaFormat.js';
 import { QuotaError } from '../../src/errors.js';
-import { QUOTA_SETTINGS, checkRequest, effectiveRules, type GuildSettings } from '../../src/quota/policy.js';
+import { checkRequest, effectiveRules } from '../../src/quota/policy.js';
+import { QUOTA_SETTINGS, type GuildSettings } from '../../src/quota/rules.js';
 import { periodWindow } from '../../src/quota/periods.js';
 
 describe('quota formatting', () => {

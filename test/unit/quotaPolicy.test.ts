@@ -1,20 +1,11 @@
-import { dollarsToCents } from '../../commands/quota.js';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { QuotaError } from '../../src/errors.js';
+import { alertThresholds } from '../../src/quota/budgetAlerts.js';
 import { periodWindow } from '../../src/quota/periods.js';
-import {
-  alertThresholds,
-  checkLimits,
-  checkRequest,
-  columnsFromSettings,
-  effectiveRules,
-  emptySettings,
-  settingsFromRow,
-  type QuotaRequest,
-  type QuotaRules,
-  type UsageSnapshot,
-} from '../../src/quota/policy.js';
+import { checkLimits, checkRequest, columnsFromSettings, effectiveRules, emptySettings, settingsFromRow } from '../../src/quota/policy.js';
+import type { QuotaRequest, UsageSnapshot } from '../../src/quota/ruleKit.js';
+import { budgetCentsFromDollars, type QuotaRules } from '../../src/quota/rules.js';
 
 const defaults = parseConfig({
   DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
@@ -183,8 +174,8 @@ describe('alertThresholds', () => {
 
 describe('budget amounts typed by moderators', () => {
   it('refuse a fraction of a cent instead of silently setting $0', () => {
-    expect(dollarsToCents(0)).toBe(0);
-    expect(dollarsToCents(19.99)).toBe(1999);
-    expect(() => dollarsToCents(0.004)).toThrow(/at least \$0\.01/);
+    expect(budgetCentsFromDollars(0)).toBe(0);
+    expect(budgetCentsFromDollars(19.99)).toBe(1999);
+    expect(() => budgetCentsFromDollars(0.004)).toThrow(/at least \$0\.01/);
   });
 });

@@ -1,0 +1,483 @@
+import { z } from 'zod';
+import { RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
+import { InputError, QuotaError } from '../errors.js';
+import { shortList } from '../shortList.js';
+import { formatUsd, parseUsdToCents, usdEnv } from './money.js';
+import { BUDGET_PERIODS, type BudgetPeriod } from './periods.js';
+import {
+  booleanColumn,
+  choiceColumn,
+  countEnv,
+  countOrNoLimit,
+  distinctIds,
+  durationEnv,
+  fixed,
+  fromEnv,
+  idColumn,
+  idListColumn,
+  integerColumn,
+  isResolution,
+  mentions,
+  resolutionListColumn,
+  resolutionsEnv,
+  rule,
+  seconds,
+  sortResolutions,
+  yesNoEnv,
+  type RuleDeclaration,
+  type ValueOf,
+} from './ruleKit.js';
+import { orList, plural, relativeTime } from './wording.js';
+
+/**
+ * Every quota rule a server has, each declared once: its default (and the
+ * operator's `.env` setting for it), its column, the /quota option that sets
+ * it, how it is shown, the limits on what moderators may set, and how it
+ * refuses a request. `/quota`, `/quota show`, `/quota unset`, the audit lines,
+ * the config and the reservation's checks all read these.
+ *
+ * Adding a rule: a declaration here, a nullable column (schema.ts and a
+ * migration), and, when it checks something no rule checked before, the
+ * usage figure it needs (UsageSnapshot, read by the ledger). A rule with a
+ * check also takes its place in REQUEST_CHECK_ORDER or LIMIT_CHECK_ORDER
+ * (the compiler says so when it is missing).
+ */
+
+/** The most a per-member or per-server count limit may be set to. */
+export const MAX_COUNT_LIMIT = 1_000;
+export const MAX_COOLDOWN_SECONDS = 86_400;
+/** The /quota budget option's ceiling; the operator's MAX_GUILD_BUDGET_USD is checked when the budget is saved. */
+export const BUDGET_OPTION_MAX_USD = 100_000;
+/** The largest dollar amount an operator may write in `.env`. */
+const ENV_MAX_USD = 1_000_000;
+
+export const RULES = {
+  budgetCents: rule<number>()({
+    default: fromEnv('DEFAULT_GUILD_BUDGET_USD', 1_000, (cents) => usdEnv({ defaultCents: cents, maxUsd: ENV_MAX_USD })),
+    column: integerColumn('budget_cents'),
+    input: {
+      subcommand: 'budget',
+      name: 'amount',
+      type: 'number',
+      description: 'US dollars per period; 0 = spend nothing',
+      required: true,
+      min: 0,
+      max: BUDGET_OPTION_MAX_USD,
+      toValue: budgetCentsFromDollars,
+    },
+    unset: 'budget',
+    show: { label: 'budget', format: formatUsd },
+    validate(cents, { maxGuildBudgetCents }) {
+      if (!Number.isInteger(cents) || cents < 0) throw new InputError('The budget must be 0 or more dollars.');
+      if (cents > maxGuildBudgetCents) {
+        throw new InputError(`The budget can be at most ${formatUsd(maxGuildBudgetCents)} per period (the bot's operator sets this cap).`);
+      }
+    },
+    // A budget set under a higher operator cap follows the cap down when it is lowered.
+    effective: (cents, { maxGuildBudgetCents }) => Math.min(cents, maxGuildBudgetCents),
+    checkRequest(cents) {
+      if (cents === 0) {
+        throw new QuotaError("This server's moderators have set its /animate budget to $0, so no videos can be made here.", 'budget_disabled');
+      }
+    },
+    limit: {
+      member: false,
+      check(budgetCents, { usage, costCents, period }) {
+        if (usage.guildSpentCents + costCents <= budgetCents) return;
+        const left = Math.max(0, budgetCents - usage.guildSpentCents);
+        const detail = left > 0 ? ` Only ${formatUsd(left)} is left and this video costs ${formatUsd(costCents)}.` : '';
+        throw new QuotaError(
+          `This server has used its ${formatUsd(budgetCents)} budget for ${period.label}.${detail} It resets ${relativeTime(period.endMs)}.`,
+          'guild_budget',
+          new Date(period.endMs),
+        );
+      },
+    },
+  }),
+
+  budgetPeriod: rule<BudgetPeriod>()({
+    default: fromEnv<BudgetPeriod>('DEFAULT_GUILD_BUDGET_PERIOD', 'month', (period) => z.enum(BUDGET_PERIODS, 'must be day, week or month').default(period)),
+    column: choiceColumn('budget_period', BUDGET_PERIODS),
+    input: {
+      subcommand: 'budget',
+      name: 'period',
+      type: 'string',
+      description: 'When the budget starts again (UTC); default: unchanged',
+      choices: [
+        { name: 'day', value: 'day' },
+        { name: 'week (from Monday)', value: 'week' },
+        { name: 'month', value: 'month' },
+      ],
+      toValue(period) {
+        if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError('Choose day, week or month.');
+        return period as BudgetPeriod;
+      },
+    },
+    unset: 'budget',
+    show: { label: 'budget period', format: (period) => period },
+  }),
+
+  memberClipsPerDay: rule<number>()({
+    default: fromEnv('DEFAULT_MEMBER_CLIPS_PER_DAY', 5, (clips) => countEnv(clips, 10_000)),
+    column: integerColumn('member_clips_per_day'),
+    input: { subcommand: 'members', name: 'clips_per_day', type: 'integer', description: 'Videos per member per UTC day', min: 0, max: MAX_COUNT_LIMIT, toValue: (clips) => clips },
+    unset: 'clips_per_day',
+    show: { label: 'clips per member per day', format: countOrNoLimit, overview: { field: 'Member limits', label: 'Clips per day' } },
+    validate: countWithinLimit,
+    limit: {
+      member: true,
+      check(clipsPerDay, { usage, day }) {
+        if (clipsPerDay > 0 && usage.memberClipsToday >= clipsPerDay) {
+          throw new QuotaError(
+            `You have made your ${plural(clipsPerDay, 'video')} for today on this server. You can make more ${relativeTime(day.endMs)}.`,
+            'member_daily_clips',
+            new Date(day.endMs),
+          );
+        }
+      },
+    },
+  }),
+
+  memberCooldownSeconds: rule<number>()({
+    default: fromEnv('DEFAULT_MEMBER_COOLDOWN_SECONDS', 0, (cooldown) => countEnv(cooldown, 86_400)),
+    column: integerColumn('member_cooldown_seconds'),
+    input: {
+      subcommand: 'members',
+      name: 'cooldown_seconds',
+      type: 'integer',
+      description: "Seconds between a member's videos",
+      min: 0,
+      max: MAX_COOLDOWN_SECONDS,
+      toValue: (cooldown) => cooldown,
+    },
+    unset: 'cooldown_seconds',
+    show: { label: 'cooldown between a member’s videos', format: seconds, overview: { field: 'Member limits', label: 'Cooldown' } },
+    validate(cooldown) {
+      if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > MAX_COOLDOWN_SECONDS) {
+        throw new InputError(`The cooldown must be from 0 (none) to ${MAX_COOLDOWN_SECONDS} seconds.`);
+      }
+    },
+    limit: {
+      member: true,
+      check(cooldownSeconds, { usage, nowMs }) {
+        if (cooldownSeconds === 0 || usage.memberLastReservedAt === null) return;
+        const readyAt = usage.memberLastReservedAt + cooldownSeconds * 1000;
+        if (readyAt > nowMs) {
+          throw new QuotaError(
+            `This server asks for ${cooldownSeconds} seconds between videos. You can start the next one ${relativeTime(readyAt)}.`,
+            'member_cooldown',
+            new Date(readyAt),
+          );
+        }
+      },
+    },
+  }),
+
+  memberConcurrentJobs: rule<number>()({
+    default: fromEnv('DEFAULT_MEMBER_CONCURRENT_JOBS', 2, (jobs) => countEnv(jobs, 1_000)),
+    column: integerColumn('member_concurrent_jobs'),
+    input: { subcommand: 'members', name: 'concurrent', type: 'integer', description: 'Videos being made at once per member', min: 0, max: MAX_COUNT_LIMIT, toValue: (jobs) => jobs },
+    unset: 'concurrent',
+    show: { label: 'videos at once per member', format: countOrNoLimit, overview: { field: 'Member limits', label: 'At once' } },
+    validate: countWithinLimit,
+    limit: {
+      member: true,
+      check(concurrentJobs, { usage }) {
+        if (concurrentJobs > 0 && usage.memberOpenJobs >= concurrentJobs) {
+          throw new QuotaError(
+            `You already have ${plural(usage.memberOpenJobs, 'video')} being made, the most this server allows at once. Try again when one is done.`,
+            'member_concurrent',
+          );
+        }
+      },
+    },
+  }),
+
+  allowedResolutions: rule<readonly Resolution[]>()({
+    default: fromEnv<readonly Resolution[]>('DEFAULT_ALLOWED_RESOLUTIONS', RESOLUTIONS, resolutionsEnv),
+    column: resolutionListColumn('allowed_resolutions'),
+    input: {
+      subcommand: 'limits',
+      name: 'resolutions',
+      type: 'string',
+      description: 'Allowed resolutions',
+      choices: [
+        { name: 'all: 480p, 720p, 1080p', value: '480p,720p,1080p' },
+        { name: '480p and 720p', value: '480p,720p' },
+        { name: '720p and 1080p', value: '720p,1080p' },
+        { name: '480p only', value: '480p' },
+        { name: '720p only', value: '720p' },
+        { name: '1080p only', value: '1080p' },
+      ],
+      toValue(choice) {
+        const list = choice.split(',').filter(isResolution);
+        if (list.length === 0) throw new InputError('Choose which resolutions to allow.');
+        return list;
+      },
+    },
+    unset: 'resolutions',
+    show: { label: 'resolutions', format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)), overview: { field: 'Allowed', label: 'Resolutions' } },
+    validate(list) {
+      if (list.length === 0) throw new InputError('Allow at least one resolution.');
+    },
+    normalise: sortResolutions,
+    checkRequest(allowed, request) {
+      if (!(allowed as readonly string[]).includes(request.resolution)) {
+        throw new QuotaError(`${request.resolution} is not allowed on this server. Choose ${orList(allowed)}.`, 'resolution');
+      }
+    },
+  }),
+
+  maxDurationSeconds: rule<number>()({
+    default: fromEnv('DEFAULT_MAX_DURATION_SECONDS', 10, durationEnv),
+    column: integerColumn('max_duration_seconds'),
+    input: {
+      subcommand: 'limits',
+      name: 'max_duration',
+      type: 'integer',
+      description: 'Longest video in seconds',
+      choices: [
+        { name: '5 seconds', value: 5 },
+        { name: '10 seconds', value: 10 },
+      ],
+      toValue(durationSeconds) {
+        if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError('The longest video can be 5 or 10 seconds.');
+        return durationSeconds;
+      },
+    },
+    unset: 'max_duration',
+    show: { label: 'longest video', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'Longest video' } },
+    checkRequest(maxSeconds, request) {
+      if (request.durationSeconds > maxSeconds) {
+        throw new QuotaError(
+          `Videos longer than ${maxSeconds} seconds are not allowed on this server. Choose ${maxSeconds} seconds or less.`,
+          'duration',
+        );
+      }
+    },
+  }),
+
+  audioAllowed: rule<boolean>()({
+    default: fromEnv('DEFAULT_AUDIO_ALLOWED', true, yesNoEnv),
+    column: booleanColumn('audio_allowed'),
+    input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: 'Allow audio attachments', toValue: (allowed) => allowed },
+    unset: 'audio',
+    show: { label: 'audio attachments', format: (allowed) => (allowed ? 'allowed' : 'not allowed'), overview: { field: 'Allowed', label: 'Audio' } },
+    checkRequest(allowed, request) {
+      if (request.hasAudio && !allowed) {
+        throw new QuotaError('Audio attachments are not allowed on this server. Try again without `audio`.', 'audio');
+      }
+    },
+  }),
+
+  guildConcurrentJobs: rule<number>()({
+    default: fromEnv('DEFAULT_GUILD_CONCURRENT_JOBS', 5, (jobs) => countEnv(jobs, 1_000)),
+    column: integerColumn('guild_concurrent_jobs'),
+    input: {
+      subcommand: 'limits',
+      name: 'server_concurrent',
+      type: 'integer',
+      description: 'Videos being made at once on the server (0 = no limit)',
+      min: 0,
+      max: MAX_COUNT_LIMIT,
+      toValue: (jobs) => jobs,
+    },
+    unset: 'server_concurrent',
+    show: { label: 'videos at once on the server', format: countOrNoLimit, overview: { field: 'Allowed', label: 'Server at once' } },
+    validate: countWithinLimit,
+    limit: {
+      member: false,
+      check(concurrentJobs, { usage }) {
+        if (concurrentJobs > 0 && usage.guildOpenJobs >= concurrentJobs) {
+          throw new QuotaError(
+            `This server already has ${plural(usage.guildOpenJobs, 'video')} being made, the most it allows at once. Try again in a few minutes.`,
+            'guild_concurrent',
+          );
+        }
+      },
+    },
+  }),
+
+  /** Empty = every channel. */
+  allowedChannelIds: rule<readonly string[]>()({
+    default: fixed([]),
+    column: idListColumn('allowed_channel_ids'),
+    input: {
+      type: 'list',
+      subcommand: 'channels',
+      item: { type: 'channel', name: 'channel', description: 'The channel (threads in it are included)', channelKinds: ['text', 'announcement', 'forum', 'voice'] },
+    },
+    unset: 'channels',
+    show: { label: 'channels', format: mentions('#', 'every channel'), overview: { field: 'Where and who', label: 'Channels' } },
+    normalise: distinctIds,
+    checkRequest(allowed, request) {
+      if (allowed.length === 0 || allowed.includes(request.channelId)) return;
+      if (request.parentChannelId !== null && allowed.includes(request.parentChannelId)) return;
+      const where = shortList(allowed.map((id) => `<#${id}>`));
+      throw new QuotaError(`/animate does not work in this channel. Try it in ${where}.`, 'channel');
+    },
+  }),
+
+  /** Empty = everyone. */
+  allowedRoleIds: rule<readonly string[]>()({
+    default: fixed([]),
+    column: idListColumn('allowed_role_ids'),
+    input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: 'The role' } },
+    unset: 'roles',
+    show: { label: 'roles that may use /animate', format: mentions('@&', 'everyone'), overview: { field: 'Where and who', label: 'Roles' } },
+    normalise: distinctIds,
+    checkRequest(allowed, request) {
+      if (allowed.length > 0 && !allowed.some((role) => request.roleIds.includes(role))) {
+        const roles = shortList(allowed.map((id) => `<@&${id}>`));
+        throw new QuotaError(`On this server only members with one of these roles may use /animate: ${roles}.`, 'role');
+      }
+    },
+  }),
+
+  /** Members with one of these roles skip the member limits (not the server's budget): see isExempt. */
+  exemptRoleIds: rule<readonly string[]>()({
+    default: fixed([]),
+    column: idListColumn('exempt_role_ids'),
+    input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: 'The role' } },
+    unset: 'exempt',
+    show: { label: 'roles exempt from member limits', format: mentions('@&', 'nobody'), overview: { field: 'Member limits', label: 'Exempt roles' } },
+    normalise: distinctIds,
+  }),
+
+  /** Where budget alerts go; none = no alerts. */
+  modLogChannelId: rule<string | null>()({
+    default: fixed(null),
+    column: idColumn('mod_log_channel_id'),
+    input: { subcommand: 'modlog', name: 'channel', type: 'channel', description: 'The mod-log channel', channelKinds: ['text', 'announcement'], toValue: (id) => id },
+    unset: 'modlog',
+    show: { label: 'mod-log channel', format: (id) => (id ? `<#${id}>` : 'off'), overview: { field: 'Where and who', label: 'Mod-log' } },
+  }),
+};
+
+// --- What the declarations make ---------------------------------------------------
+
+type Declarations = typeof RULES;
+
+export type QuotaSetting = keyof Declarations;
+
+/** The rules that apply to one server: its own settings over the defaults. */
+export type QuotaRules = { [K in QuotaSetting]: ValueOf<Declarations[K]> };
+
+/** A server's own choices; null = the default. */
+export type GuildSettings = { [K in QuotaSetting]: QuotaRules[K] | null };
+
+/** A change to a server's settings: null returns a setting to the default. */
+export type SettingsPatch = Partial<GuildSettings>;
+
+/** The rules whose default the operator sets in `.env`. */
+export type OperatorSetting = { [K in QuotaSetting]: Declarations[K]['default'] extends { from: 'env' } ? K : never }[QuotaSetting];
+
+/** What a server gets until its moderators say otherwise. 0 means "no limit" except for the budget (0 = nothing may be spent). */
+export type QuotaDefaults = { [K in OperatorSetting]: QuotaRules[K] };
+
+/** The id lists moderators edit with add / remove / clear. */
+export type ListSetting = { [K in QuotaSetting]: Declarations[K]['input'] extends { type: 'list' } ? K : never }[QuotaSetting];
+
+/** In declaration order: the order of /quota's options, of /quota unset's choices and of one change's audit rows. */
+export const QUOTA_SETTINGS = Object.keys(RULES) as QuotaSetting[];
+
+/** Any rule's declaration, for code that handles every rule alike. */
+export function declarationOf(setting: QuotaSetting): RuleDeclaration<unknown> {
+  return RULES[setting] as RuleDeclaration<unknown>;
+}
+
+/** The declaration of a setting named in stored data (audit rows), if it still exists. */
+export function declarationNamed(setting: string): RuleDeclaration<unknown> | undefined {
+  return Object.hasOwn(RULES, setting) ? declarationOf(setting as QuotaSetting) : undefined;
+}
+
+export function isOperatorSetting(setting: QuotaSetting): setting is OperatorSetting {
+  return declarationOf(setting).default.from === 'env';
+}
+
+export const OPERATOR_SETTINGS: readonly OperatorSetting[] = QUOTA_SETTINGS.filter(isOperatorSetting);
+
+export function isListSetting(setting: QuotaSetting): setting is ListSetting {
+  return declarationOf(setting).input.type === 'list';
+}
+
+const envDefaults = QUOTA_SETTINGS.flatMap((setting) => {
+  const declared = declarationOf(setting).default;
+  return declared.from === 'env' ? [{ setting, env: declared.env, parse: declared.parse }] : [];
+});
+
+/** The `.env` settings (DEFAULT_…) with their parsers: part of the config's schema. */
+export const OPERATOR_DEFAULTS_ENV: Readonly<Record<string, z.ZodType>> = Object.fromEntries(envDefaults.map(({ env, parse }) => [env, parse]));
+
+/** The operator defaults out of an environment parsed with OPERATOR_DEFAULTS_ENV. */
+export function operatorDefaultsFrom(parsedEnv: Readonly<Record<string, unknown>>): QuotaDefaults {
+  // Each value was parsed by its own rule's schema, whose output is the rule's type.
+  return Object.fromEntries(envDefaults.map(({ setting, env }) => [setting, parsedEnv[env]])) as QuotaDefaults;
+}
+
+/** `/quota unset setting:` choices → the settings each returns to the default; `all` last. */
+export const UNSET_CHOICES: ReadonlyMap<string, readonly QuotaSetting[]> = unsetChoices();
+
+function unsetChoices(): Map<string, QuotaSetting[]> {
+  const choices = new Map<string, QuotaSetting[]>();
+  for (const setting of QUOTA_SETTINGS) {
+    const choice = declarationOf(setting).unset;
+    choices.set(choice, [...(choices.get(choice) ?? []), setting]);
+  }
+  return choices.set('all', [...QUOTA_SETTINGS]);
+}
+
+// --- The order of the checks -----------------------------------------------------------
+
+type WithRequestCheck = { [K in QuotaSetting]: Declarations[K] extends { checkRequest: unknown } ? K : never }[QuotaSetting];
+type WithLimit = { [K in QuotaSetting]: Declarations[K] extends { limit: unknown } ? K : never }[QuotaSetting];
+type EveryCheckOrdered<Missing extends never> = Missing;
+
+/**
+ * The order decides which refusal a member reads when several rules block a
+ * request: the request's own checks (where, who, what) first, then the
+ * limits, member limits before the server's.
+ */
+export const REQUEST_CHECK_ORDER = [
+  'allowedChannelIds',
+  'allowedRoleIds',
+  'allowedResolutions',
+  'maxDurationSeconds',
+  'audioAllowed',
+  'budgetCents',
+] as const satisfies readonly WithRequestCheck[];
+
+export const LIMIT_CHECK_ORDER = [
+  'memberConcurrentJobs',
+  'memberCooldownSeconds',
+  'memberClipsPerDay',
+  'guildConcurrentJobs',
+  'budgetCents',
+] as const satisfies readonly WithLimit[];
+
+// A compile error on these lines names a rule whose check is missing from the orders above.
+type _RequestChecksOrdered = EveryCheckOrdered<Exclude<WithRequestCheck, (typeof REQUEST_CHECK_ORDER)[number]>>;
+type _LimitsOrdered = EveryCheckOrdered<Exclude<WithLimit, (typeof LIMIT_CHECK_ORDER)[number]>>;
+
+// --- Helpers of the declarations -------------------------------------------------------
+
+/** `/quota budget amount:` in dollars → cents, refusing what cannot be meant. */
+export function budgetCentsFromDollars(usd: number): number {
+  const parsed = parseUsdToCents(usd, BUDGET_OPTION_MAX_USD);
+  if (parsed.ok) return parsed.cents;
+  switch (parsed.problem) {
+    case 'not_an_amount':
+    case 'negative':
+      throw new InputError('The amount must be 0 or more US dollars.');
+    case 'above_max':
+      throw new InputError(`The amount can be at most $${BUDGET_OPTION_MAX_USD}.`);
+    case 'below_one_cent':
+      throw new InputError('The amount must be at least $0.01, or 0 to stop spending.');
+  }
+}
+
+function countWithinLimit(count: number): void {
+  if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT_LIMIT) {
+    throw new InputError(`Limits must be whole numbers from 0 (no limit) to ${MAX_COUNT_LIMIT}.`);
+  }
+}
