@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { UpstreamError, UserFacingError, memberMessageFor, statesNoCharge } from '../errors.js';
+import { UpstreamError, UserFacingError, memberMessageFor, newReportId, statesNoCharge } from '../errors.js';
 import type { LedgerJob, QuotaService } from '../quota/quotaTypes.js';
 import type { Clock } from '../util/clock.js';
 import type { JobEvents, JobOutcome } from './events.js';
@@ -76,7 +76,9 @@ export class JobLifecycle {
     const code = error instanceof UpstreamError ? error.code : error instanceof UserFacingError ? error.kind : 'internal';
     // A video fal made and we could not hand over was still paid for: it counts.
     const charged = code === UNDELIVERABLE;
-    const reason = memberMessageFor(error);
+    // A bug gets a report id, shown to the member and logged with the error, so a report leads to its log line.
+    const reportId = error instanceof UserFacingError ? undefined : newReportId();
+    const reason = memberMessageFor(error, reportId);
     const memberMessage = charged || statesNoCharge(error) ? reason : `${reason} ${NOT_CHARGED}`;
     const failed = await this.end(
       existing,
@@ -86,7 +88,7 @@ export class JobLifecycle {
     );
     if (!failed) return;
     if (error instanceof UserFacingError) this.log(failed).info({ code, reason: error.message }, 'job failed');
-    else this.log(failed).error({ err: error }, 'job failed with an unexpected error');
+    else this.log(failed).error({ err: error, reportId }, 'job failed with an unexpected error');
   }
 
   /**
