@@ -9,6 +9,7 @@ import type { VideoOperationOptions } from './videoOptions.js';
 export interface VideoInfo {
   /** The container's duration (the longer of video and audio), to 10 ms. */
   durationSeconds: number;
+  /** As displayed: a phone video stored 1920x1080 and turned a quarter reads 1080x1920, as ffmpeg's filters see it. */
   width: number;
   height: number;
   /** The average frame rate as ffmpeg prints it: 24, 25, 29.97 (see frameRateExpression for the exact rate). */
@@ -65,7 +66,8 @@ export function parseProbeOutput(stderr: string): VideoInfo {
   const outputStart = stderr.indexOf('Output #0', inputStart);
   const input = stderr.slice(Math.max(inputStart, 0), outputStart === -1 ? undefined : outputStart);
 
-  const videoLine = /^\s*Stream #0:\d+.*?: Video: .*$/m.exec(input)?.[0];
+  const videoMatch = /^\s*Stream #0:\d+.*?: Video: .*$/m.exec(input);
+  const videoLine = videoMatch?.[0];
   const audioLine = /^\s*Stream #0:\d+.*?: Audio: .*$/m.exec(input)?.[0];
   if (videoLine === undefined) throw new VideoError('unreadable', 'the file has no video stream', { stderrTail: input });
 
@@ -85,16 +87,34 @@ export function parseProbeOutput(stderr: string): VideoInfo {
       ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])
       : frameCount / fps;
 
+  // The stream's own metadata and side data run until the next stream.
+  const videoBlock = input.slice(videoMatch?.index ?? 0).split(/\n(?=\s*Stream #)/)[0] ?? '';
+  const quarterTurned = Math.abs(rotationDegrees(videoBlock)) % 180 === 90;
+  const storedWidth = Number(size[1]);
+  const storedHeight = Number(size[2]);
+
   return {
     durationSeconds,
-    width: Number(size[1]),
-    height: Number(size[2]),
+    width: quarterTurned ? storedHeight : storedWidth,
+    height: quarterTurned ? storedWidth : storedHeight,
     fps,
     frameCount,
     hasAudio: audioLine !== undefined,
     videoCodec,
     audioCodec: audioLine === undefined ? undefined : /: Audio: ([^\s,]+)/.exec(audioLine)?.[1],
   };
+}
+
+/**
+ * The display rotation, from the side data ("displaymatrix: rotation of -90.00
+ * degrees") or the older `rotate` tag. ffmpeg turns the frames itself before
+ * any filter runs, so sizes must be planned for the turned picture.
+ */
+function rotationDegrees(videoBlock: string): number {
+  const matrix = /displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees/.exec(videoBlock);
+  if (matrix !== null) return Math.round(Number(matrix[1]));
+  const tag = /^\s*rotate\s*:\s*(-?\d+)\s*$/m.exec(videoBlock);
+  return tag === null ? 0 : Number(tag[1]);
 }
 
 /** ffmpeg prints large rates as "90k fps". */

@@ -129,6 +129,34 @@ frame=   25
   });
 });
 
+describe('parseProbeOutput rotation', () => {
+  const rotated = (sideData: string) => `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x':
+  Duration: 00:00:03.00, start: 0.000000, bitrate: 900 kb/s
+    Stream #0:0(und): Video: h264 (High) (avc1 / 0x31637661), yuv420p, 1920x1080, 800 kb/s, 30 fps, 30 tbr, 15360 tbn (default)
+    Metadata:
+${sideData}
+    Stream #0:1(und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 96 kb/s (default)
+    Metadata:
+      rotate          : 90
+`;
+
+  it('reports a quarter-turned video as displayed', () => {
+    expect(parseProbeOutput(rotated('      rotate          : 90\n    Side data:\n      displaymatrix: rotation of -90.00 degrees'))).toMatchObject({
+      width: 1080,
+      height: 1920,
+    });
+    expect(parseProbeOutput(rotated('      rotate          : 270'))).toMatchObject({ width: 1080, height: 1920 });
+  });
+
+  it('keeps the stored size for a half turn, and ignores tags of other streams', () => {
+    expect(parseProbeOutput(rotated('    Side data:\n      displaymatrix: rotation of -180.00 degrees'))).toMatchObject({
+      width: 1920,
+      height: 1080,
+    });
+    expect(parseProbeOutput(rotated('      handler_name    : VideoHandler'))).toMatchObject({ width: 1920, height: 1080 });
+  });
+});
+
 describe('frameRateExpression', () => {
   it.each([
     [23.98, '24000/1001'],
