@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_MAX_BYTES, IMAGE_MAX_BYTES } from '../../src/media/limits.js';
 import type { InteractionEvent, InteractionHandle, SlashOptionInput } from '../fakes/fakeDiscord.js';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type AnimateOptions, type Harness } from '../support/harness.js';
 import {
   POLYGLOT_HTML,
@@ -73,7 +74,7 @@ describe('/animate against hostile and broken input', () => {
     });
     harness = await startHarness({
       env: { DOWNLOAD_TIMEOUT_MS: String(DOWNLOAD_TIMEOUT_MS) },
-      falScript: { queuePositions: [0], runningLogs: ['Generating frames'] },
+      falScript: [step.queued(0), step.running('Generating frames'), step.completes()],
     });
   });
 
@@ -572,7 +573,7 @@ describe('/animate against hostile and broken input', () => {
     });
 
     it("neutralises mentions and Markdown in the prompt fal's prompt expansion writes back", async () => {
-      harness.fal.scriptNext({ queuePositions: [0], runningLogs: ['x'], actualPrompt: '@everyone # a cat **dances** <@&1> [x](https://evil.example)' });
+      harness.fal.scriptNext([step.queued(0), step.running('x'), step.completes({ actualPrompt: '@everyone # a cat **dances** <@&1> [x](https://evil.example)' })]);
       const { text } = await accepted({ image: goodPng, prompt: 'a cat dances' });
       const used = text.split('\n').find((line) => line.startsWith('**Prompt used:**'));
       expect(used).toBeDefined();
@@ -586,7 +587,7 @@ describe('/animate against hostile and broken input', () => {
   describe('on PostgreSQL', () => {
     let pgHarness: Harness;
     beforeAll(async () => {
-      pgHarness = await startHarness({ engine: 'postgres', falScript: { queuePositions: [0], runningLogs: ['x'] } });
+      pgHarness = await startHarness({ engine: 'postgres', falScript: [step.queued(0), step.running('x'), step.completes()] });
     });
     afterAll(async () => {
       await pgHarness?.close();
