@@ -20,6 +20,7 @@ import { makeImage } from '../support/images.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer.js';
 import { pixelBombPng, writeWav } from '../support/mediaFiles.js';
 import { recordOutboundConnections, type OutboundConnections } from '../support/outboundConnections.js';
+import { recordUnhandledRejections, type UnhandledRejections } from '../support/unhandledRejections.js';
 
 /**
  * Hostile and broken input, end to end: the real discord.js and @fal-ai/client
@@ -59,12 +60,11 @@ describe('/animate against hostile and broken input', () => {
   /** A loopback server that is NOT in ATTACHMENT_HOSTS: it must never see a request. */
   let outsider: LoopbackServer;
   let outbound: OutboundConnections;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  let rejections: UnhandledRejections;
   let goodPng: Buffer;
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
+    rejections = recordUnhandledRejections();
     outbound = recordOutboundConnections();
     goodPng = await makeImage(512, 512);
     const bait = goodPng;
@@ -82,7 +82,7 @@ describe('/animate against hostile and broken input', () => {
     await harness?.close();
     await outsider?.close();
     outbound?.stop();
-    process.off('unhandledRejection', onUnhandled);
+    rejections?.stop();
   });
 
   /** Runs one /animate that must be refused; returns what the member read. */
@@ -143,6 +143,11 @@ describe('/animate against hostile and broken input', () => {
     const { uploaded } = await accepted({ image: goodPng });
     expect(uploaded.equals(goodPng)).toBe(true);
   }
+
+  it('hears a deliberate unhandled rejection (control: the check at the end cannot pass for want of listening)', async () => {
+    await rejections.proveItHearsOne();
+    expect(rejections.reasons).toEqual([]);
+  });
 
   describe('files', () => {
     interface FileCase {
@@ -611,7 +616,8 @@ describe('/animate against hostile and broken input', () => {
   });
 
   it('saw no unhandled rejection and no connection outside loopback during all of it', () => {
-    expect(unhandled).toEqual([]);
+    expect(rejections.listening).toBe(true);
+    expect(rejections.reasons).toEqual([]);
     expect(outbound.blocked).toEqual([]);
   });
 });
