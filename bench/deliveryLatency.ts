@@ -4,7 +4,7 @@
 // eager bot makes its final edit wait behind stale progress (PROTOCOLS.md §3).
 // The real bot (discord.js + @fal-ai/client) runs against the loopback fakes.
 import { parseConfig } from '../src/config/config.js';
-import type { FalScript } from '../test/fakes/fakeFal.js';
+import { step, type FalScript } from '../test/fakes/fakeFal.js';
 import { animate, FAKE_DISCORD_TOKEN, FAKE_FAL_KEY, startHarness, type Harness } from '../test/support/harness.js';
 import { makeImage } from '../test/support/images.js';
 import type { Benchmark } from './benchmark.js';
@@ -24,7 +24,7 @@ const QUEUE_POSITIONS = [5, 4, 3, 2, 1, 0];
 const RUNNING_LOG_LINES_PER_RUN = [50, 80, 110];
 const RUNS_PER_VARIANT = RUNNING_LOG_LINES_PER_RUN.length;
 /** Untimed first job per bot, so JIT warm-up and first connections stay out of the figures. */
-const WARM_UP_SCRIPT: FalScript = { queuePositions: [0], runningLogs: ['warming up'] };
+const WARM_UP_SCRIPT: FalScript = [step.queued(0), step.running('warming up'), step.completes()];
 const JOB_TIMEOUT_MS = 30_000;
 
 interface Variant {
@@ -55,10 +55,11 @@ function defaultProgressEditIntervalMs(): number {
 }
 
 function jobScript(logLines: number): FalScript {
-  return {
-    queuePositions: QUEUE_POSITIONS,
-    runningLogs: Array.from({ length: logLines }, (_, index) => `Generating frames ${index + 1}/${logLines}`),
-  };
+  return [
+    ...QUEUE_POSITIONS.map(step.queued),
+    ...Array.from({ length: logLines }, (_, index) => step.running(`Generating frames ${index + 1}/${logLines}`)),
+    step.completes(),
+  ];
 }
 
 async function startBot(variant: Variant): Promise<Harness> {

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import type { InteractionEvent } from '../fakes/fakeDiscord.js';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, startHarness } from '../support/harness.js';
 
 /**
@@ -48,12 +49,19 @@ async function main(): Promise<void> {
     // The operator's defaults, as a fresh server gets them: $10 a month, 5 clips a day.
     operatorQuotaDefaults: true,
     env: { POLL_INTERVAL_MS: '400', PROGRESS_EDIT_INTERVAL_MS: '1000' },
-    falScript: {
-      queuePositions: [3, 2, 1, 0],
-      runningLogs: ['Loading model', 'Generating frames 1/4', 'Generating frames 2/4', 'Generating frames 3/4', 'Generating frames 4/4', 'Encoding video'],
-      actualPrompt: `${PROMPT}, golden hour light, gentle camera push-in`,
-      seed: 20251125,
-    },
+    falScript: [
+      step.queued(3),
+      step.queued(2),
+      step.queued(1),
+      step.queued(0),
+      step.running('Loading model'),
+      step.running('Generating frames 1/4'),
+      step.running('Generating frames 2/4'),
+      step.running('Generating frames 3/4'),
+      step.running('Generating frames 4/4'),
+      step.running('Encoding video'),
+      step.completes({ actualPrompt: `${PROMPT}, golden hour light, gentle camera push-in`, seed: 20251125 }),
+    ],
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
 import { ENGINES } from '../support/engines.js';
 import { makeImage } from '../support/images.js';
@@ -24,7 +25,7 @@ describe.each(ENGINES)('/animate delivery (%s)', (engine) => {
   });
 
   it('shows the expanded prompt when fal rewrote it', async () => {
-    harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'], actualPrompt: 'A ginger cat turns its head toward the camera', seed: 1234 } });
+    harness = await startHarness({ engine, falScript: [step.queued(0), step.running('x'), step.completes({ actualPrompt: 'A ginger cat turns its head toward the camera', seed: 1234 })] });
     const handle = await animate(harness, { image: await makeImage(512, 512), prompt: 'cat turns' });
     const text = contentOf(await finalMessage(handle));
     expect(text).toContain('Prompt used:** A ginger cat turns its head toward the camera');
@@ -32,7 +33,7 @@ describe.each(ENGINES)('/animate delivery (%s)', (engine) => {
   });
 
   it('delivers a job exactly once after the bot restarts mid-run, with one submit at fal', async () => {
-    harness = await startHarness({ engine, falScript: { queuePositions: [1, 0], runningLogs: ['Generating'], hang: true } });
+    harness = await startHarness({ engine, falScript: [step.queued(1), step.queued(0), step.running('Generating'), step.hangs(), step.completes()] });
     const h = harness;
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const requestId = await h.discord.waitFor(() => h.fal.submits[0]?.requestId);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { falInfraError, falValidationError } from '../fakes/fakeFal.js';
+import { falInfraError, falValidationError, step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 
@@ -32,7 +32,7 @@ describe('/animate when fal fails', () => {
   ];
 
   it.each(rejections)('tells the member what a 422 %s means, without raw JSON', async (type, pattern) => {
-    harness = await startHarness({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: falValidationError(type) } });
+    harness = await startHarness({ falScript: [step.queued(0), step.running('x'), step.fails(falValidationError(type))] });
     const { text, job } = await failedRun(harness);
     expect(text).toMatch(pattern);
     expect(text).toMatch(/not charged/);
@@ -42,14 +42,14 @@ describe('/animate when fal fails', () => {
   });
 
   it('says fal had an internal error on a 500 result', async () => {
-    harness = await startHarness({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: falInfraError(500, 'internal_server_error', false) } });
+    harness = await startHarness({ falScript: [step.queued(0), step.running('x'), step.fails(falInfraError(500, 'internal_server_error', false))] });
     const { text, job } = await failedRun(harness);
     expect(text).toMatch(/internal error/);
     expect(job?.errorCode).toBe('internal_server_error');
   });
 
   it('refuses to retry a submit fal answered with 500, and fails cleanly', async () => {
-    harness = await startHarness({ falScript: { submitError: falInfraError(500, 'internal_server_error', false) } });
+    harness = await startHarness({ falScript: [step.submitRejected(falInfraError(500, 'internal_server_error', false))] });
     const { text, job } = await failedRun(harness);
     expect(harness.fal.callsTo('submit')).toHaveLength(1);
     expect(harness.fal.submits).toHaveLength(0);
@@ -58,7 +58,7 @@ describe('/animate when fal fails', () => {
   });
 
   it('gives up on a job that hangs past the configured wait, and cancels it at fal', async () => {
-    harness = await startHarness({ env: { JOB_MAX_WAIT_SECONDS: '1' }, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } });
+    harness = await startHarness({ env: { JOB_MAX_WAIT_SECONDS: '1' }, falScript: [step.queued(0), step.running('x'), step.hangs(), step.completes()] });
     const { text, job } = await failedRun(harness);
     expect(text).toMatch(/did not finish your video within/);
     expect(job?.errorCode).toBe('max_wait_exceeded');

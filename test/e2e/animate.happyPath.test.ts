@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
 import { ENGINES } from '../support/engines.js';
 import { makeImage } from '../support/images.js';
@@ -18,7 +19,11 @@ describe.each(ENGINES)('/animate end to end (%s)', (engine) => {
   it('defers at once, shows progress, and edits the reply with the MP4 fal made', async () => {
     // The queue phase outlasts one progress-edit interval (10 polls × 25 ms > 150 ms),
     // so the throttled reply must show it whatever the engine's speed.
-    harness.fal.setDefaultScript({ queuePositions: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], runningLogs: Array.from({ length: 12 }, (_, i) => `Generating frames ${i + 1}/12`) });
+    harness.fal.setDefaultScript([
+      ...[9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map(step.queued),
+      ...Array.from({ length: 12 }, (_, i) => step.running(`Generating frames ${i + 1}/12`)),
+      step.completes(),
+    ]);
     const image = await makeImage(640, 480, 'png');
     const handle = await animate(harness, {
       image,
@@ -76,7 +81,11 @@ describe.each(ENGINES)('/animate end to end (%s)', (engine) => {
 
   it('keeps progress edits within the throttle however often it polls', async () => {
     // Many status steps at a 25 ms poll interval, edits limited to one per 150 ms.
-    harness.fal.setDefaultScript({ queuePositions: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0], runningLogs: Array.from({ length: 20 }, (_, i) => `step ${i}`) });
+    harness.fal.setDefaultScript([
+      ...[9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map(step.queued),
+      ...Array.from({ length: 20 }, (_, i) => step.running(`step ${i}`)),
+      step.completes(),
+    ]);
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     await finalMessage(handle);
     const edits = handle.events().filter((e) => e.kind === 'edit');

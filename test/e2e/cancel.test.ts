@@ -1,6 +1,7 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/fakeDiscord.js';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 import { createRole } from '../support/quotaCommands.js';
@@ -24,7 +25,7 @@ describe('the Cancel button', () => {
   });
 
   async function queuedJob(): Promise<{ handle: InteractionHandle; requestId: string; customId: string }> {
-    harness.fal.setDefaultScript({ queuePositions: [4, 3], holdInQueue: true });
+    harness.fal.setDefaultScript([step.queued(4), step.queued(3), step.waitsInQueue(), step.completes()]);
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     const requestId = await harness.fal.waitFor(() => harness.fal.submits[0]?.requestId);
     const customId = await harness.discord.waitFor(() => {
@@ -80,7 +81,7 @@ describe('the Cancel button', () => {
   });
 
   it('says the job can no longer be cancelled once fal started it', async () => {
-    harness.fal.setDefaultScript({ queuePositions: [1], runningLogs: ['Generating'], hang: true });
+    harness.fal.setDefaultScript([step.queued(1), step.running('Generating'), step.hangs(), step.completes()]);
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     const requestId = await harness.fal.waitFor(() => harness.fal.submits[0]?.requestId);
     await harness.discord.waitFor(() => harness.fal.statusOf(requestId) === 'IN_PROGRESS');
@@ -96,7 +97,7 @@ describe('the Cancel button', () => {
   });
 
   it('refuses, for a moment, to cancel a job whose submit is on its way to fal', async () => {
-    harness.fal.setDefaultScript({ queuePositions: [0], runningLogs: ['x'], holdSubmitResponse: true });
+    harness.fal.setDefaultScript([step.submitAnswerHeld(), step.queued(0), step.running('x'), step.completes()]);
     const handle = await animate(harness, { image: await makeImage(512, 512) });
     await harness.fal.waitFor(() => harness.fal.submits[0]);
     const { id: jobId } = await waitForJobIn(harness, ['prepared']);

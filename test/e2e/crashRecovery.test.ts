@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord, type InteractionHandle } from '../fakes/fakeDiscord.js';
-import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
+import { DEFAULT_FAL_SCRIPT, startFakeFal, step, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
 import { spawnBot, type BotProcess } from '../support/botProcess.js';
 import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY, contentOf } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
@@ -135,7 +135,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
 
   it('before submit (uploading to fal): fails the job with a message, submits nothing', async () => {
     fal.holdUploads();
-    const { bot, handle } = await runTo({});
+    const { bot, handle } = await runTo(DEFAULT_FAL_SCRIPT);
     await discord.waitFor(() => fal.callsTo('upload').length > 0 || undefined);
     await killHard(bot);
     fal.releaseUploads();
@@ -145,7 +145,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
   });
 
   it('right after submit, before the request id was saved: fails once, never submits again', async () => {
-    const { bot, handle } = await runTo({ holdSubmitResponse: true });
+    const { bot, handle } = await runTo([step.submitAnswerHeld(), step.queued(0), step.running('x'), step.completes()]);
     await discord.waitFor(() => fal.submits.length > 0 || undefined);
     await killHard(bot);
     fal.releaseSubmits();
@@ -157,7 +157,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
   });
 
   it('while queued: resumes tracking and delivers exactly once', async () => {
-    const { bot, handle } = await runTo({ queuePositions: [3, 2], holdInQueue: true });
+    const { bot, handle } = await runTo([step.queued(3), step.queued(2), step.waitsInQueue(), step.running('Generating'), step.completes()]);
     await waitForState('queued');
     await killHard(bot);
     await startBot();
@@ -166,7 +166,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
   });
 
   it('while running: resumes tracking and delivers exactly once', async () => {
-    const { bot, handle } = await runTo({ queuePositions: [0], runningLogs: ['Generating'], hang: true });
+    const { bot, handle } = await runTo([step.queued(0), step.running('Generating'), step.hangs(), step.completes()]);
     await waitForState('running');
     await killHard(bot);
     await startBot();
@@ -175,7 +175,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
   });
 
   it('while delivering (downloading the video): delivers exactly once after the restart', async () => {
-    const { bot, handle } = await runTo({ queuePositions: [0], runningLogs: ['x'], holdOutput: true });
+    const { bot, handle } = await runTo([step.queued(0), step.running('x'), step.completes(), step.downloadsWait()]);
     await waitForState('delivering');
     await killHard(bot);
     const requestId = fal.submits[0]!.requestId;
@@ -185,7 +185,7 @@ describe('crash recovery (bot process killed mid-job)', () => {
   });
 
   it('on SIGTERM: tells new members it is restarting, exits within the grace period, and the job resumes', async () => {
-    const { bot, handle } = await runTo({ queuePositions: [0], runningLogs: ['Generating'], hang: true });
+    const { bot, handle } = await runTo([step.queued(0), step.running('Generating'), step.hangs(), step.completes()]);
     await waitForState('running');
     const termAt = Date.now();
     bot.kill('SIGTERM');

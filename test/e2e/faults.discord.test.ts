@@ -2,6 +2,7 @@ import { PermissionFlagsBits } from 'discord.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/fakeDiscord.js';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 
@@ -22,7 +23,7 @@ describe('Discord faults at delivery', () => {
   });
 
   async function jobAtDelivery(appPermissions?: string): Promise<{ h: Harness; handle: InteractionHandle; release: () => void }> {
-    const h = (harness = await startHarness({ falScript: { queuePositions: [0], runningLogs: ['x'], holdOutput: true } }));
+    const h = (harness = await startHarness({ falScript: [step.queued(0), step.running('x'), step.completes(), step.downloadsWait()] }));
     const handle = await animate(h, { image: await makeImage(512, 512), ...(appPermissions !== undefined ? { appPermissions } : {}) });
     const job = await waitForJobIn(h, ['delivering']);
     // Let the last progress edit land before the fault is injected.
@@ -65,7 +66,7 @@ describe('Discord faults at delivery', () => {
     let offsetMs = 0;
     const h = (harness = await startHarness({
       now: () => Date.now() + offsetMs,
-      falScript: { queuePositions: [0], runningLogs: ['x'], holdOutput: true },
+      falScript: [step.queued(0), step.running('x'), step.completes(), step.downloadsWait()],
     }));
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const job = await waitForJobIn(h, ['delivering']);
@@ -120,7 +121,7 @@ describe('Discord faults at delivery', () => {
     await h.app.jobs.idle();
     expect((await h.app.ledger.movements(job.id)).map((m) => m.kind)).toEqual(['reserve', 'commit']);
     // The bot is still up: the next member is served.
-    h.fal.setDefaultScript({ queuePositions: [0], runningLogs: ['x'] });
+    h.fal.setDefaultScript([step.queued(0), step.running('x'), step.completes()]);
     const next = await animate(h, { image: await makeImage(512, 512) });
     expect(contentOf(await finalMessage(next))).toContain('✅');
   });

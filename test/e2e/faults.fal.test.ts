@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { falInfraError } from '../fakes/fakeFal.js';
+import { falInfraError, step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 
@@ -21,7 +21,7 @@ describe('fal faults', () => {
   }
 
   it('does not retry a submit fal answered 429, and tells the member fal is busy', async () => {
-    const { h, text, job } = await run({ falScript: { submitError: falInfraError(429, 'rate_limited', true) } });
+    const { h, text, job } = await run({ falScript: [step.submitRejected(falInfraError(429, 'rate_limited', true))] });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/fal is busy/);
     expect(job.state).toBe('failed');
@@ -29,14 +29,14 @@ describe('fal faults', () => {
   });
 
   it('does not retry a submit fal answered 503, and says fal has no capacity', async () => {
-    const { h, text, job } = await run({ falScript: { submitError: falInfraError(503, 'runner_scheduling_failure', true) } });
+    const { h, text, job } = await run({ falScript: [step.submitRejected(falInfraError(503, 'runner_scheduling_failure', true))] });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/no capacity/);
     expect(job.errorCode).toBe('runner_scheduling_failure');
   });
 
   it('never submits twice when the submit outcome is unknown (504 after fal queued it)', async () => {
-    const { h, text, job } = await run({ falScript: { submitAcceptThenFail: falInfraError(504, 'request_timeout', true) } });
+    const { h, text, job } = await run({ falScript: [step.submitAnswerLost(falInfraError(504, 'request_timeout', true)), step.completes()] });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(h.fal.submits).toHaveLength(1);
     expect(text).toMatch(/did not confirm/);
@@ -44,7 +44,7 @@ describe('fal faults', () => {
   });
 
   it('rides out a 503 on a status check and still delivers', async () => {
-    const { h, text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], statusErrors: [falInfraError(503, 'runner_unavailable', true)] } });
+    const { h, text, job } = await run({ falScript: [step.statusFails(falInfraError(503, 'runner_unavailable', true)), step.queued(0), step.running('x'), step.completes()] });
     expect(text).toContain('✅');
     expect(job.state).toBe('delivered');
     expect(h.fal.callsTo('status').filter((c) => c.status === 503)).toHaveLength(1);
@@ -52,7 +52,8 @@ describe('fal faults', () => {
 
   it('stops asking when fal says a failed status check is not worth retrying (X-Fal-Retryable: false)', async () => {
     const { h, text, job } = await run({
-      falScript: { statusErrors: [{ status: 410, body: { detail: 'gone' }, headers: { 'x-fal-retryable': 'false' } }] },
+      // Asked again, fal would have answered: the job fails only if the bot stops asking.
+      falScript: [step.statusFails({ status: 410, body: { detail: 'gone' }, headers: { 'x-fal-retryable': 'false' } }), step.completes()],
     });
     expect(h.fal.callsTo('status')).toHaveLength(1);
     expect(job.state).toBe('failed');
@@ -60,13 +61,13 @@ describe('fal faults', () => {
   });
 
   it('fails cleanly when the result has expired (404)', async () => {
-    const { text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], resultError: { status: 404, body: { detail: 'Request not found' } } } });
+    const { text, job } = await run({ falScript: [step.queued(0), step.running('x'), step.fails({ status: 404, body: { detail: 'Request not found' } })] });
     expect(text).toMatch(/no longer has this job/);
     expect(job.errorCode).toBe('not_found');
   });
 
   it('cancels and refunds a job stuck in the queue past the limit', async () => {
-    const { h, text, job } = await run({ env: { QUEUE_MAX_WAIT_SECONDS: '1' }, falScript: { queuePositions: [7], holdInQueue: true } });
+    const { h, text, job } = await run({ env: { QUEUE_MAX_WAIT_SECONDS: '1' }, falScript: [step.queued(7), step.waitsInQueue(), step.completes()] });
     expect(text).toMatch(/queue was too long/);
     expect(job.errorCode).toBe('queue_timeout');
     expect(h.fal.callsTo('cancel')).toHaveLength(1);
@@ -83,7 +84,7 @@ describe('fal faults', () => {
   });
 
   it('sends the link when the video download keeps failing', async () => {
-    const { h, final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputError: { status: 500 } } });
+    const { h, final, job } = await run({ falScript: [step.queued(0), step.running('x'), step.completes(), step.everyDownloadFails({ status: 500 })] });
     expect(contentOf(final)).toContain('✅');
     expect(final.files).toHaveLength(0);
     expect(final.body.embeds?.[0]?.url).toBe(job.videoUrl);
@@ -92,14 +93,14 @@ describe('fal faults', () => {
   });
 
   it('never delivers a truncated video: it retries, then sends the link', async () => {
-    const { final, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['x'], outputTruncated: true } });
+    const { final, job } = await run({ falScript: [step.queued(0), step.running('x'), step.completes(), step.everyDownloadBreaksOff()] });
     expect(contentOf(final)).toContain('✅');
     expect(final.files).toHaveLength(0);
     expect(contentOf(final)).toContain(job.videoUrl!);
   });
 
   it('never submits twice when the submit answer breaks off after the headers', async () => {
-    const { h, text, job } = await run({ falScript: { submitBodyBreaks: true } });
+    const { h, text, job } = await run({ falScript: [step.submitAnswerBreaksOff(), step.completes()] });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(h.fal.submits).toHaveLength(1);
     expect(text).toMatch(/did not confirm/);
@@ -108,7 +109,7 @@ describe('fal faults', () => {
 
   it('keeps asking for the result of a finished job through a passing 503', async () => {
     const { h, text, job } = await run({
-      falScript: { queuePositions: [0], runningLogs: ['x'], resultErrors: [falInfraError(503, 'runner_unavailable', true)] },
+      falScript: [step.queued(0), step.running('x'), step.completes(), step.resultFailsOnce(falInfraError(503, 'runner_unavailable', true))],
     });
     expect(text).toContain('✅');
     expect(job.state).toBe('delivered');
@@ -116,7 +117,16 @@ describe('fal faults', () => {
   });
 
   it('follows a job fal puts back in line after a runner failed, and delivers it', async () => {
-    const { h, text, job } = await run({ falScript: { queuePositions: [0], runningLogs: ['a', 'b'], requeueOnce: true } });
+    const { h, text, job } = await run({
+      falScript: [
+        step.queued(0),
+        step.running('a'),
+        step.running('b'),
+        step.queued(0), // a runner failed: fal puts the job back in line
+        step.running('a'),
+        step.completes(),
+      ],
+    });
     expect(text).toContain('✅');
     expect(job.state).toBe('delivered');
     const states = (await h.app.jobRepository.events(job.id)).map((e) => e.to);
@@ -125,7 +135,7 @@ describe('fal faults', () => {
 
   it('collects a video fal finished while the bot was down longer than the job deadline', async () => {
     let offsetMs = 0;
-    harness = await startHarness({ now: () => Date.now() + offsetMs, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } });
+    harness = await startHarness({ now: () => Date.now() + offsetMs, falScript: [step.queued(0), step.running('x'), step.hangs(), step.completes()] });
     const h = harness;
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const requestId = await h.fal.waitFor(() => h.fal.submits[0]?.requestId);

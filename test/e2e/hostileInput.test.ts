@@ -3,6 +3,7 @@ import { wan25 } from '../../src/fal/models/wan25.js';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionEvent, InteractionHandle, SlashOptionInput } from '../fakes/fakeDiscord.js';
+import { step } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, type AnimateOptions, type Harness } from '../support/harness.js';
 import {
   POLYGLOT_HTML,
@@ -19,6 +20,7 @@ import { makeImage } from '../support/images.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopbackServer.js';
 import { pixelBombPng, writeWav } from '../support/mediaFiles.js';
 import { recordOutboundConnections, type OutboundConnections } from '../support/outboundConnections.js';
+import { recordUnhandledRejections, type UnhandledRejections } from '../support/unhandledRejections.js';
 
 /**
  * Hostile and broken input, end to end: the real discord.js and @fal-ai/client
@@ -58,12 +60,11 @@ describe('/animate against hostile and broken input', () => {
   /** A loopback server that is NOT in ATTACHMENT_HOSTS: it must never see a request. */
   let outsider: LoopbackServer;
   let outbound: OutboundConnections;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  let rejections: UnhandledRejections;
   let goodPng: Buffer;
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
+    rejections = recordUnhandledRejections();
     outbound = recordOutboundConnections();
     goodPng = await makeImage(512, 512);
     const bait = goodPng;
@@ -73,7 +74,7 @@ describe('/animate against hostile and broken input', () => {
     });
     harness = await startHarness({
       env: { DOWNLOAD_TIMEOUT_MS: String(DOWNLOAD_TIMEOUT_MS) },
-      falScript: { queuePositions: [0], runningLogs: ['Generating frames'] },
+      falScript: [step.queued(0), step.running('Generating frames'), step.completes()],
     });
   });
 
@@ -81,7 +82,7 @@ describe('/animate against hostile and broken input', () => {
     await harness?.close();
     await outsider?.close();
     outbound?.stop();
-    process.off('unhandledRejection', onUnhandled);
+    rejections?.stop();
   });
 
   /** Runs one /animate that must be refused; returns what the member read. */
@@ -142,6 +143,11 @@ describe('/animate against hostile and broken input', () => {
     const { uploaded } = await accepted({ image: goodPng });
     expect(uploaded.equals(goodPng)).toBe(true);
   }
+
+  it('hears a deliberate unhandled rejection (control: the check at the end cannot pass for want of listening)', async () => {
+    await rejections.proveItHearsOne();
+    expect(rejections.reasons).toEqual([]);
+  });
 
   describe('files', () => {
     interface FileCase {
@@ -572,7 +578,7 @@ describe('/animate against hostile and broken input', () => {
     });
 
     it("neutralises mentions and Markdown in the prompt fal's prompt expansion writes back", async () => {
-      harness.fal.scriptNext({ queuePositions: [0], runningLogs: ['x'], actualPrompt: '@everyone # a cat **dances** <@&1> [x](https://evil.example)' });
+      harness.fal.scriptNext([step.queued(0), step.running('x'), step.completes({ actualPrompt: '@everyone # a cat **dances** <@&1> [x](https://evil.example)' })]);
       const { text } = await accepted({ image: goodPng, prompt: 'a cat dances' });
       const used = text.split('\n').find((line) => line.startsWith('**Prompt used:**'));
       expect(used).toBeDefined();
@@ -586,7 +592,7 @@ describe('/animate against hostile and broken input', () => {
   describe('on PostgreSQL', () => {
     let pgHarness: Harness;
     beforeAll(async () => {
-      pgHarness = await startHarness({ engine: 'postgres', falScript: { queuePositions: [0], runningLogs: ['x'] } });
+      pgHarness = await startHarness({ engine: 'postgres', falScript: [step.queued(0), step.running('x'), step.completes()] });
     });
     afterAll(async () => {
       await pgHarness?.close();
@@ -610,7 +616,8 @@ describe('/animate against hostile and broken input', () => {
   });
 
   it('saw no unhandled rejection and no connection outside loopback during all of it', () => {
-    expect(unhandled).toEqual([]);
+    expect(rejections.listening).toBe(true);
+    expect(rejections.reasons).toEqual([]);
     expect(outbound.blocked).toEqual([]);
   });
 });

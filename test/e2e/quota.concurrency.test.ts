@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { snowflake } from '../fakes/fakeDiscordPayloads.js';
+import { step } from '../fakes/fakeFal.js';
 import { ENGINES } from '../support/engines.js';
 import { contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
@@ -16,7 +17,7 @@ describe.each(ENGINES)('quota under concurrency (%s)', (engine) => {
   });
 
   it(`reserves exactly ${CLIPS_IN_BUDGET} of ${MEMBERS} /animate sent at once on a budget for ${CLIPS_IN_BUDGET} clips, and tells the other ${MEMBERS - CLIPS_IN_BUDGET} why`, async () => {
-    const h = (harness = await startHarness({ engine, operatorQuotaDefaults: true, falScript: { queuePositions: [0], runningLogs: ['x'] } }));
+    const h = (harness = await startHarness({ engine, operatorQuotaDefaults: true, falScript: [step.queued(0), step.running('x'), step.completes()] }));
     const moderator = { userId: snowflake(), memberPermissions: MODERATOR_PERMISSIONS };
     // 10 clips at the default 1080p · 5 s ($0.75): $7.50 a day, nothing else in the way.
     await quotaCommand(h, 'budget', [{ name: 'amount', type: 10, value: 7.5 }, { name: 'period', type: 3, value: 'day' }], moderator);

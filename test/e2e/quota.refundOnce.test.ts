@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/errors.js';
-import { falValidationError } from '../fakes/fakeFal.js';
+import { falValidationError, step } from '../fakes/fakeFal.js';
 import { ENGINES } from '../support/engines.js';
 import { animate, contentOf, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
@@ -22,7 +22,7 @@ describe.each(ENGINES)('refunds happen once (%s)', (engine) => {
       engine,
       operatorQuotaDefaults: true,
       // Runs until released, then fal rejects the result: the job fails after the restart.
-      falScript: { queuePositions: [0], runningLogs: ['Generating'], hang: true, resultError: falValidationError('content_policy_violation') },
+      falScript: [step.queued(0), step.running('Generating'), step.hangs(), step.fails(falValidationError('content_policy_violation'))],
     }));
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const requestId = await h.discord.waitFor(() => h.fal.submits[0]?.requestId);
@@ -56,7 +56,7 @@ describe.each(ENGINES)('refunds happen once (%s)', (engine) => {
   });
 
   it('refunds a cancelled job once when Cancel is clicked twice at once', async () => {
-    const h = (harness = await startHarness({ engine, operatorQuotaDefaults: true, falScript: { queuePositions: [4, 3], holdInQueue: true } }));
+    const h = (harness = await startHarness({ engine, operatorQuotaDefaults: true, falScript: [step.queued(4), step.queued(3), step.waitsInQueue(), step.completes()] }));
     const handle = await animate(h, { image: await makeImage(512, 512) });
     const customId = await h.discord.waitFor(() => {
       const rows = (handle.originalMessage()?.components ?? []) as Array<{ components: Array<{ custom_id: string }> }>;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { step } from '../fakes/fakeFal.js';
 import { ENGINES } from '../support/engines.js';
 import { animate, contentOf, finalMessage, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
@@ -13,7 +14,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
   const kinds = async (h: Harness, jobId: string) => (await h.app.ledger.movements(jobId)).map((m) => m.kind);
 
   it('refunds, on the next start, a job that ended failed just before a crash left its refund unwritten', async () => {
-    const h = (harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } }));
+    const h = (harness = await startHarness({ engine, falScript: [step.queued(0), step.running('x'), step.hangs(), step.completes()] }));
     await animate(h, { image: await makeImage(512, 512) });
     const running = await waitForJobIn(h, ['running']);
     await h.app.jobs.stop();
@@ -25,7 +26,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
   });
 
   it('commits, on the next start, a delivered job whose commit was never written', async () => {
-    const h = (harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'] } }));
+    const h = (harness = await startHarness({ engine, falScript: [step.queued(0), step.running('x'), step.completes()] }));
     const handle = await animate(h, { image: await makeImage(512, 512) });
     expect(contentOf(await finalMessage(handle))).toContain('✅');
     await h.app.jobs.idle();
@@ -37,7 +38,7 @@ describe.each(ENGINES)('settling money across restarts (%s)', (engine) => {
   });
 
   it('leaves alone a job this process accepted while it was still starting up', async () => {
-    const h = (harness = await startHarness({ engine, falScript: { queuePositions: [0], runningLogs: ['x'], hang: true } }));
+    const h = (harness = await startHarness({ engine, falScript: [step.queued(0), step.running('x'), step.hangs(), step.completes()] }));
     await animate(h, { image: await makeImage(512, 512) });
     const job = await waitForJobIn(h, ['running']);
     // resume() as it runs right after READY, with a start time before this job existed.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionHandle } from '../fakes/fakeDiscord.js';
-import { falInfraError, falValidationError } from '../fakes/fakeFal.js';
+import { falInfraError, falValidationError, step } from '../fakes/fakeFal.js';
 import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY, animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 
@@ -15,7 +15,7 @@ describe('secrets stay out of logs and messages', () => {
   const handles: Array<{ label: string; handle: InteractionHandle; text: string }> = [];
 
   beforeAll(async () => {
-    harness = await startHarness({ logLevel: 'trace', falScript: { queuePositions: [0], runningLogs: ['Generating frames'] } });
+    harness = await startHarness({ logLevel: 'trace', falScript: [step.queued(0), step.running('Generating frames'), step.completes()] });
     const image = await makeImage(512, 512);
     const run = async (label: string, options: Parameters<typeof animate>[1]) => {
       const handle = await animate(harness, options);
@@ -26,13 +26,13 @@ describe('secrets stay out of logs and messages', () => {
 
     await run('good', { image });
     await run('bad input', { image: Buffer.from('not a picture\n'.repeat(10)), imageName: 'cat.png' });
-    harness.fal.scriptNext({ queuePositions: [0], runningLogs: ['x'], resultError: falValidationError('image_too_small') });
+    harness.fal.scriptNext([step.queued(0), step.running('x'), step.fails(falValidationError('image_too_small'))]);
     await run('fal 422', { image });
-    harness.fal.scriptNext({ submitError: falInfraError(500, 'internal_server_error', false) });
+    harness.fal.scriptNext([step.submitRejected(falInfraError(500, 'internal_server_error', false))]);
     await run('fal 500', { image });
-    harness.fal.scriptNext({ submitError: { status: 401, body: { detail: 'Invalid API key' } } });
+    harness.fal.scriptNext([step.submitRejected({ status: 401, body: { detail: 'Invalid API key' } })]);
     await run('fal 401', { image });
-    harness.fal.scriptNext({ queuePositions: [0], runningLogs: ['x'], statusErrors: [{ status: 401, body: { detail: 'Invalid API key' } }] });
+    harness.fal.scriptNext([step.statusFails({ status: 401, body: { detail: 'Invalid API key' } }), step.queued(0), step.running('x'), step.completes()]);
     await run('fal 401 while polling', { image });
     // Discord refuses progress edits: discord.js errors carry the webhook URL, interaction token included.
     harness.discord.failNext({ method: 'PATCH', pathIncludes: '/webhooks/' }, { status: 400, body: { message: 'Invalid Form Body', code: 50035 } }, 2);

@@ -51,8 +51,32 @@ describe('periodWindow (UTC)', () => {
   });
 
   it('ignores the machine time zone: the window is the same for any TZ', () => {
-    // Date.UTC/getUTC* only; this pins an instant that is a different day in most zones.
-    const window = periodWindow('day', at('2026-03-01T00:30:00Z'));
-    expect(iso(window.startMs)).toBe('2026-03-01T00:00:00.000Z');
+    // Instants whose local day, ISO week or month differs from UTC's in these zones:
+    // 00:30 UTC is still the day before in Pago Pago, 23:30 UTC already the next day in Kiritimati.
+    const instants = ['2026-03-01T00:30:00Z', '2026-02-28T23:30:00Z', '2026-11-30T00:30:00Z', '2026-11-29T23:30:00Z'].map(at);
+    const windowsAt = () => instants.flatMap((ms) => (['day', 'week', 'month'] as const).map((period) => periodWindow(period, ms)));
+
+    const inUtc = inTimeZone('UTC', instants, 0, windowsAt);
+    expect(inUtc[0]).toMatchObject({ key: 'day:2026-03-01', startMs: at('2026-03-01T00:00:00Z') });
+    // UTC+14 and UTC-11: the two ends of the world's clocks.
+    expect(inTimeZone('Pacific/Kiritimati', instants, -14 * 60, windowsAt)).toEqual(inUtc);
+    expect(inTimeZone('Pacific/Pago_Pago', instants, 11 * 60, windowsAt)).toEqual(inUtc);
   });
 });
+
+/**
+ * Runs `read` with this process in time zone `zone`, after proving the zone took effect at each
+ * instant (Node re-reads TZ when it is assigned); then puts the machine's zone back.
+ */
+function inTimeZone<T>(zone: string, instants: number[], offsetMinutes: number, read: () => T): T {
+  const machineZone = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    for (const ms of instants) expect(new Date(ms).getTimezoneOffset(), `offset in ${zone}`).toBe(offsetMinutes);
+    if (zone !== 'UTC') expect(new Date(0).getTimezoneOffset()).not.toBe(0);
+    return read();
+  } finally {
+    if (machineZone === undefined) delete process.env.TZ;
+    else process.env.TZ = machineZone;
+  }
+}

@@ -2,11 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { ApiError, ValidationError, createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { falInfraError, falValidationError, startFakeFal, type FakeFal } from '../fakes/fakeFal.js';
+import { falInfraError, falValidationError, startFakeFal, step, type FakeFal } from '../fakes/fakeFal.js';
 
 const ENDPOINT = 'fal-ai/wan-25-preview/image-to-video';
 const FAL_HOSTS = /^https:\/\/(queue\.fal\.run|fal\.run|rest\.fal\.ai|rest\.alpha\.fal\.ai|v3\.fal\.media)/;
 const INPUT = { prompt: 'the cat waves', image_url: 'https://v3.fal.media/files/uploads/abc/cat.png' };
+const AUTH = { authorization: 'Key test-key:secret' };
 
 const fixture = await readFile(new URL('../fixtures/sample.mp4', import.meta.url));
 
@@ -102,7 +103,7 @@ describe('fake fal with the real client', () => {
   });
 
   it('answers logs: null when logs are not asked for', async () => {
-    fake.scriptNext({ queuePositions: [], runningLogs: ['one'] });
+    fake.scriptNext([step.running('one'), step.completes()]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     const status = await fal.queue.status(ENDPOINT, { requestId, logs: false });
     expect(status).toMatchObject({ status: 'IN_PROGRESS', logs: null });
@@ -125,7 +126,7 @@ describe('fake fal with the real client', () => {
   });
 
   it('holds a hanging job IN_PROGRESS until released', async () => {
-    fake.scriptNext({ queuePositions: [], runningLogs: ['working'], hang: true });
+    fake.scriptNext([step.running('working'), step.hangs(), step.completes()]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     for (let i = 0; i < 4; i++) expect((await statusOnce(requestId)).status).toBe('IN_PROGRESS');
     fake.release(requestId);
@@ -133,7 +134,7 @@ describe('fake fal with the real client', () => {
   });
 
   it('keeps the status stream open while a job hangs, and ends it after release', async () => {
-    fake.scriptNext({ queuePositions: [1], runningLogs: ['working'], hang: true });
+    fake.scriptNext([step.queued(1), step.running('working'), step.hangs(), step.completes()]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     const logs: string[] = [];
     const done = fal.queue.subscribeToStatus(ENDPOINT, {
@@ -154,11 +155,7 @@ describe('fake fal with the real client', () => {
   });
 
   it("surfaces the model's 422 as the client's ValidationError", async () => {
-    fake.scriptNext({
-      queuePositions: [],
-      runningLogs: [],
-      resultError: falValidationError('content_policy_violation'),
-    });
+    fake.scriptNext([step.fails(falValidationError('content_policy_violation'))]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     expect((await statusOnce(requestId)).status).toBe('COMPLETED');
 
@@ -173,7 +170,7 @@ describe('fake fal with the real client', () => {
   });
 
   it('queues nothing when the submit fails with a 500', async () => {
-    fake.scriptNext({ submitError: falInfraError(500, 'internal_server_error') });
+    fake.scriptNext([step.submitRejected(falInfraError(500, 'internal_server_error'))]);
     const error = await fal.queue.submit(ENDPOINT, { input: INPUT }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError<unknown>).status).toBe(500);
@@ -182,7 +179,7 @@ describe('fake fal with the real client', () => {
   });
 
   it('queues the job even though the submit answered an error (lost response)', async () => {
-    fake.scriptNext({ submitAcceptThenFail: { status: 500, body: { detail: 'lost' } } });
+    fake.scriptNext([step.submitAnswerLost({ status: 500, body: { detail: 'lost' } }), step.completes()]);
     await expect(fal.queue.submit(ENDPOINT, { input: INPUT })).rejects.toBeInstanceOf(ApiError);
     expect(fake.submits).toHaveLength(1);
     expect(fake.statusOf(fake.submits[0]?.requestId ?? '')).toBe('IN_QUEUE');
@@ -196,7 +193,7 @@ describe('fake fal with the real client', () => {
     expect((await statusOnce(queued)).status).toBe('COMPLETED');
     await expect(fal.queue.result(ENDPOINT, { requestId: queued })).rejects.toMatchObject({ status: 499 });
 
-    fake.scriptNext({ queuePositions: [] });
+    fake.scriptNext([step.running('Loading model'), step.completes()]);
     const { request_id: running } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     await statusOnce(running);
     await expect(fal.queue.cancel(ENDPOINT, { requestId: running })).rejects.toMatchObject({
@@ -220,24 +217,23 @@ describe('fake fal on the wire', () => {
   });
 
   it('answers scripted status errors before progressing', async () => {
-    fake.scriptNext({ statusErrors: [falInfraError(503, 'runner_scheduling_failure')] });
+    fake.scriptNext([step.statusFails(falInfraError(503, 'runner_scheduling_failure')), step.queued(2), step.completes()]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     const statusUrl = `${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status?logs=1`;
-    const headers = { authorization: 'Key test-key:secret' };
 
-    const failed = await fetch(statusUrl, { headers });
+    const failed = await fetch(statusUrl, { headers: AUTH });
     expect(failed.status).toBe(503);
     expect(failed.headers.get('x-fal-error-type')).toBe('runner_scheduling_failure');
     expect(failed.headers.get('x-fal-retryable')).toBe('true');
     expect(await failed.json()).toMatchObject({ error_type: 'runner_scheduling_failure' });
 
-    const next = await fetch(statusUrl, { headers });
+    const next = await fetch(statusUrl, { headers: AUTH });
     expect(next.status).toBe(202);
     expect(await next.json()).toMatchObject({ status: 'IN_QUEUE', queue_position: 2, request_id: requestId });
   });
 
   it('answers the scripted CDN error for the output video', async () => {
-    fake.scriptNext({ queuePositions: [], runningLogs: [], outputError: { status: 403, body: { detail: 'gone' } } });
+    fake.scriptNext([step.completes(), step.everyDownloadFails({ status: 403, body: { detail: 'gone' } })]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
     await statusOnce(requestId);
     const { data } = await fal.queue.result(ENDPOINT, { requestId });
@@ -245,16 +241,114 @@ describe('fake fal on the wire', () => {
   });
 
   it('closes while a status stream is still open', async () => {
-    fake.scriptNext({ hang: true });
+    fake.scriptNext([step.running('working'), step.hangs(), step.completes()]);
     const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
-    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status/stream`, {
-      headers: { authorization: 'Key test-key:secret' },
-    });
+    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status/stream`, { headers: AUTH });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     await fake.waitFor(() => fake.statusOf(requestId) === 'IN_PROGRESS');
     const reading = response.text().catch((error: unknown) => error);
     await fake.close();
     await reading; // the stream ends (with an error) instead of hanging the test
+  });
+
+  it('follows a job back in line when its script queues it again after running', async () => {
+    fake.scriptNext([step.queued(0), step.running('a'), step.queued(0), step.running('b'), step.completes()]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i += 1) seen.push((await statusOnce(requestId)).status);
+    expect(seen).toEqual(['IN_QUEUE', 'IN_PROGRESS', 'IN_QUEUE', 'IN_PROGRESS', 'COMPLETED']);
+  });
+
+  it('answers one result call with the scripted passing error, then the result', async () => {
+    fake.scriptNext([step.completes(), step.resultFailsOnce(falInfraError(503, 'runner_unavailable'))]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await statusOnce(requestId);
+    const resultUrl = `${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}`;
+    const failed = await fetch(resultUrl, { headers: AUTH });
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('x-fal-retryable')).toBe('true');
+    const next = await fetch(resultUrl, { headers: AUTH });
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-fal-request-id')).toBe(requestId);
+    expect(await next.json()).toMatchObject({ video: { content_type: 'video/mp4' } });
+  });
+
+  it('holds the video at the CDN until released, then serves it to every download', async () => {
+    fake.scriptNext([step.completes(), step.downloadsWait()]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await statusOnce(requestId);
+    const { data } = await fal.queue.result(ENDPOINT, { requestId });
+    let served = false;
+    const download = fetch(toFake(data.video.url)).then(async (response) => {
+      served = true;
+      return Buffer.from(await response.arrayBuffer());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(served).toBe(false);
+    fake.release(requestId);
+    expect((await download).equals(fixture)).toBe(true);
+    expect((await fetch(toFake(data.video.url))).status).toBe(200);
+  });
+
+  it('breaks off every download of the video half-way', async () => {
+    fake.scriptNext([step.completes(), step.everyDownloadBreaksOff()]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    await statusOnce(requestId);
+    const { data } = await fal.queue.result(ENDPOINT, { requestId });
+    for (let i = 0; i < 2; i += 1) {
+      const response = await fetch(toFake(data.video.url));
+      expect(response.headers.get('content-length')).toBe(String(fixture.length));
+      await expect(response.arrayBuffer()).rejects.toThrow();
+    }
+  });
+
+  it('lets a release given before the job reaches its hold count for that hold', async () => {
+    fake.scriptNext([step.running('working'), step.hangs(), step.completes()]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    fake.release(requestId);
+    expect((await statusOnce(requestId)).status).toBe('IN_PROGRESS');
+    expect((await statusOnce(requestId)).status).toBe('COMPLETED');
+    expect(() => fake.release(requestId)).toThrow(/holds nothing/);
+  });
+
+  it('queues the job but holds the submit answer until releaseSubmits()', async () => {
+    fake.scriptNext([step.submitAnswerHeld(), step.completes()]);
+    let answered = false;
+    const submit = fal.queue.submit(ENDPOINT, { input: INPUT }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    const queued = await fake.waitFor(() => fake.submits[0]);
+    expect(fake.statusOf(queued.requestId)).toBe('IN_QUEUE');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    fake.releaseSubmits();
+    expect((await submit).request_id).toBe(queued.requestId);
+  });
+
+  it('queues the job but breaks off the submit answer after the headers', async () => {
+    fake.scriptNext([step.submitAnswerBreaksOff(), step.completes()]);
+    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/image-to-video`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify(INPUT),
+    });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect(fake.submits).toHaveLength(1);
+  });
+
+  it('breaks off a status stream whose script fails a status call', async () => {
+    fake.scriptNext([step.queued(1), step.statusFails(falInfraError(503, 'runner_unavailable')), step.completes()]);
+    const { request_id: requestId } = await fal.queue.submit(ENDPOINT, { input: INPUT });
+    const response = await fetch(`${fake.baseUrl}/fal-ai/wan-25-preview/requests/${requestId}/status/stream`, { headers: AUTH });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it('refuses a script with a step out of place, at the line that wrote it', () => {
+    expect(() => fake.scriptNext([step.queued(0), step.running('x')])).toThrow(/finish exactly once/);
+    expect(() => fake.setDefaultScript([step.completes(), step.running('x')])).toThrow(/step 2 \(running\) must come before/);
   });
 
   it('waits for a probe to hold', async () => {
