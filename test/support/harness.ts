@@ -8,6 +8,7 @@ import { parseConfig, secretsOf, type Config } from '../../src/config/config.js'
 import { createLogger } from '../../src/logger.js';
 import type { JobState } from '../../src/jobs/states.js';
 import type { Clock } from '../../src/util/clock.js';
+import type { ModelRegistry } from '../../src/fal/models/registry.js';
 import type { QuotaService } from '../../src/quota/quotaTypes.js';
 import type { Job } from '../../src/jobs/job.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
@@ -33,6 +34,8 @@ export interface HarnessOptions {
    * makes: job tests are not about quotas, and quota tests set their rules.
    */
   operatorQuotaDefaults?: boolean;
+  /** The models the bot may run (the first is the default); defaults to the app's own. */
+  models?: ModelRegistry;
   /** Where log lines go besides the in-memory list (the demo prints nothing of them). */
   logLevel?: string;
   /** What the router answers instead of commands/registry.ts (router tests add handlers of every kind). */
@@ -116,6 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       finalEditRetryDelayMs: 20,
       ...(options.quota ? { quota: options.quota } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.models ? { models: options.models } : {}),
       ...(options.interactionHandlers ? { interactionHandlers: options.interactionHandlers } : {}),
       ...(schema ? { store: { schema } } : {}),
     });

@@ -9,15 +9,19 @@ import { isAuthorised, sendError, sendJson, type FakeRoute, type IncomingCall } 
 import { FakeJob, type FakeFalJobState, type RequestLog } from './job.js';
 import { DEFAULT_FAL_SCRIPT, checkScript, type FalOutput, type FalScript } from './scripts.js';
 
-// The queue paths use owner/alias only; the submit path carries the endpoint's sub-path (PROTOCOLS §2).
-const ENDPOINT_PATH = '/fal-ai/wan-25-preview/image-to-video';
-const APP_PATH = '/fal-ai/wan-25-preview';
+// Any model's endpoint: the submit path is the endpoint id (owner/alias/sub-path), while the
+// queue paths use owner/alias only (PROTOCOLS §2), so a status read at another app's path is a 404.
+const APP = '[\\w-]+/[\\w.-]+';
+const SUBMIT_PATH = new RegExp(`^/((?!storage/)${APP})((?:/(?!requests/)[\\w.-]+)*)/?$`);
+const REQUEST_PATH = (suffix: string) => new RegExp(`^/(${APP})/requests/([\\w-]+)${suffix}/?$`);
 const QUEUE_ORIGIN = 'https://queue.fal.run';
 const STREAM_STEP_MS = 50;
 const DEFAULT_SEED = 1_234_567;
 
 export interface FakeFalSubmit {
   requestId: string;
+  /** The model's endpoint id the bot submitted to, e.g. 'fal-ai/wan-25-preview/image-to-video'. */
+  endpointId: string;
   // Tests read arbitrary input fields (`submits[0].input.prompt`); the fake does not validate input.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   input: any;
@@ -54,8 +58,11 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
   const streams = new Set<OpenStream>();
   let heldSubmits = createGate();
 
+  /** Each request's owner/alias, from its submit path. */
+  const appOf = new Map<string, string>();
+
   function queueUrls(requestId: string): { response_url: string; status_url: string; cancel_url: string } {
-    const responseUrl = `${QUEUE_ORIGIN}${APP_PATH}/requests/${requestId}`;
+    const responseUrl = `${QUEUE_ORIGIN}/${appOf.get(requestId) ?? ''}/requests/${requestId}`;
     return { response_url: responseUrl, status_url: `${responseUrl}/status`, cancel_url: `${responseUrl}/cancel` };
   }
 
@@ -64,8 +71,14 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
     return options.cdn.publish(path, { bytes: output.video ?? options.defaultVideo, contentType: 'video/mp4', serving: job.videoServing });
   }
 
+  /** The job a request path names, only under the app it was submitted to. */
+  function jobAt(incoming: IncomingCall): FakeJob | undefined {
+    const [, app, requestId] = incoming.match;
+    return app !== undefined && requestId !== undefined && appOf.get(requestId) === app ? jobs.get(requestId) : undefined;
+  }
+
   function jobFor(incoming: IncomingCall): FakeJob | undefined {
-    const job = jobs.get(incoming.match[1] ?? '');
+    const job = jobAt(incoming);
     if (!job) sendJson(incoming.res, 404, { detail: 'Request not found' });
     return job;
   }
@@ -98,9 +111,11 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       return;
     }
     const requestId = randomUUID();
+    const [, app = '', subPath = ''] = incoming.match;
+    appOf.set(requestId, app);
     const job = new FakeJob(requestId, (call.json ?? {}) as Record<string, unknown>, script, { publishVideo });
     jobs.set(requestId, job);
-    submits.push({ requestId, input: call.json, headers: call.headers, query: call.query });
+    submits.push({ requestId, endpointId: `${app}${subPath}`, input: call.json, headers: call.headers, query: call.query });
     const answer = { request_id: requestId, ...queueUrls(requestId), queue_position: job.queuePosition };
     switch (first?.kind) {
       case 'submitAnswerLost':
@@ -130,7 +145,7 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       return;
     }
     const withLogs = incoming.call.query.logs === '1';
-    if (incoming.match[2] === '/stream') {
+    if (incoming.match[3] === '/stream') {
       stream(incoming.res, job, withLogs);
       return;
     }
@@ -224,7 +239,7 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
 
   function cancel(incoming: IncomingCall): void {
     if (!isAuthorised(incoming)) return;
-    const job = jobs.get(incoming.match[1] ?? '');
+    const job = jobAt(incoming);
     if (!job) {
       sendJson(incoming.res, 404, { status: 'NOT_FOUND' });
       return;
@@ -238,10 +253,10 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
 
   return {
     routes: [
-      { kind: 'submit', methods: ['POST'], pattern: new RegExp(`^${ENDPOINT_PATH}/?$`), handle: submit },
-      { kind: 'status', methods: ['GET'], pattern: new RegExp(`^${APP_PATH}/requests/([\\w-]+)/status(/stream)?/?$`), handle: status },
-      { kind: 'cancel', methods: ['PUT'], pattern: new RegExp(`^${APP_PATH}/requests/([\\w-]+)/cancel/?$`), handle: cancel },
-      { kind: 'result', methods: ['GET'], pattern: new RegExp(`^${APP_PATH}/requests/([\\w-]+)/?$`), handle: result },
+      { kind: 'submit', methods: ['POST'], pattern: SUBMIT_PATH, handle: submit },
+      { kind: 'status', methods: ['GET'], pattern: REQUEST_PATH('/status(/stream)?'), handle: status },
+      { kind: 'cancel', methods: ['PUT'], pattern: REQUEST_PATH('/cancel'), handle: cancel },
+      { kind: 'result', methods: ['GET'], pattern: REQUEST_PATH(''), handle: result },
     ],
     submits,
     scriptNext(script) {
