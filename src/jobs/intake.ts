@@ -11,7 +11,7 @@ import type { Job, ReplyTarget } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { ledgerJobOf, type JobLifecycle } from './lifecycle.js';
 import type { JobRunner } from './runner.js';
-import { isTerminal, type JobState } from './states.js';
+import { isCancellable, isTerminal, type JobState } from './states.js';
 import type { AnimateRequest, CancelActor, CancelOutcome } from './types.js';
 
 export interface JobIntakeDeps {
@@ -100,7 +100,7 @@ export class JobIntake {
     if (!job) return 'not_found';
     if (job.userId !== actor.userId && !actor.isModerator) return 'not_allowed';
     if (isTerminal(job.state)) return 'already_finished';
-    if (job.state === 'running' || job.state === 'delivering') return 'already_started';
+    if (!isCancellable(job.state)) return 'already_started';
     // Between "prepared" and "submitted" the submit may be on the wire with no
     // request id to cancel yet: refuse rather than refund a job fal will run.
     if (job.state === 'prepared') return 'being_submitted';

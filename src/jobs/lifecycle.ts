@@ -7,7 +7,7 @@ import type { Job, JobChanges } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { isTerminal, type JobState } from './states.js';
 
-export const NOT_CHARGED = 'You were not charged.';
+const NOT_CHARGED = 'You were not charged.';
 /** fal made the video and billed it, but the member could not be reached. */
 export const UNDELIVERABLE = 'undeliverable';
 
@@ -20,7 +20,7 @@ export interface JobLifecycleDeps {
 }
 
 /** The job was finished (cancelled, failed) by someone else while this worker ran. */
-export class JobEndedElsewhere extends Error {
+class JobEndedElsewhere extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} ended elsewhere`);
     this.name = 'JobEndedElsewhere';

@@ -21,7 +21,7 @@ export const JOB_STATES = [
 
 export type JobState = (typeof JOB_STATES)[number];
 
-export const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
+const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
 
 const forward: Record<JobState, readonly JobState[]> = {
   received: ['validated'],
@@ -64,7 +64,7 @@ export const PRE_SUBMIT_STATES: readonly JobState[] = ['received', 'validated', 
  * In 'prepared' the submit may be on the wire, so Cancel answers "try again in
  * a moment" rather than refund a job fal will run (JobIntake.cancel).
  */
-export const CANCELLABLE_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued'];
+const CANCELLABLE_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued'];
 
 export function isCancellable(state: JobState): boolean {
   return CANCELLABLE_STATES.includes(state);

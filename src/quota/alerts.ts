@@ -19,7 +19,3 @@ export interface BudgetAlert {
 export interface AlertSink {
   budgetAlert(alert: BudgetAlert): Promise<void>;
 }
-
-export const noAlerts: AlertSink = {
-  budgetAlert: () => Promise.resolve(),
-};

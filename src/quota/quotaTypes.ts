@@ -54,14 +54,6 @@ export interface QuotaService {
   unsettledJobIds(): Promise<string[]>;
 }
 
-/** No limits: what a deployment without quota rules gets. */
-export const unlimitedQuota: QuotaService = {
-  reserve: (job) => Promise.resolve({ costCents: job.costCents, remainingCents: null, periodLabel: null }),
-  commit: () => Promise.resolve(),
-  refund: () => Promise.resolve(),
-  unsettledJobIds: () => Promise.resolve([]),
-};
-
 /** A server's rules and this period's spending, for `/quota show`. */
 export interface QuotaOverview {
   guildId: string;
