@@ -3,6 +3,7 @@ import { stripInvisible } from '../util/text.js';
 import { formatUsd } from '../quota/money.js';
 import type { Reservation } from '../quota/quotaTypes.js';
 import type { Job } from '../jobs/job.js';
+import type { Estimate } from '../jobs/eta.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
 
 /**
@@ -43,10 +44,25 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
-export function formatEta(ms: number): string {
-  if (ms < 60_000) return 'less than a minute left';
-  const minutes = Math.round(ms / 60_000);
-  return `about ${minutes} min left`;
+/** `<t:UNIX:R>`: Discord shows "in 2 minutes" in the reader's own language, and keeps counting down. */
+export function relativeTimestamp(ms: number): string {
+  return `<t:${Math.ceil(ms / 1000)}:R>`;
+}
+
+const BAR_CELLS = 10;
+
+/** `▰▰▰▱▱▱▱▱▱▱ 30 %` */
+export function progressBar(fraction: number): string {
+  const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+  const filled = Math.floor(percent / (100 / BAR_CELLS));
+  return `${'▰'.repeat(filled)}${'▱'.repeat(BAR_CELLS - filled)} ${percent} %`;
+}
+
+/** The bar and when the video should be ready, or that it is taking longer than usual. */
+function estimateLine(estimate: Estimate | null): string {
+  if (!estimate) return '';
+  const when = estimate.doneAt === null ? 'taking longer than usual' : `ready ${relativeTimestamp(estimate.doneAt)}`;
+  return `\n${progressBar(estimate.fraction)} · ${when}`;
 }
 
 function header(job: Job): string {
@@ -55,21 +71,21 @@ function header(job: Job): string {
 
 export function renderProgress(job: Job, view: ProgressView): string {
   const elapsed = `${formatDuration(view.elapsedMs)} elapsed`;
-  const eta = view.etaMs === null ? '' : ` · ${formatEta(view.etaMs)}`;
+  const estimate = estimateLine(view.estimate);
   let status: string;
   switch (view.phase) {
     case 'preparing':
-      status = `🖼️ Checking your picture…${view.reservation ? `\n${renderCost(view.reservation)}` : ''}`;
+      status = `🖼️ Checking your picture… · ${elapsed}${estimate}${view.reservation ? `\n${renderCost(view.reservation)}` : ''}`;
       break;
     case 'queued':
       status =
         view.queuePosition !== null && view.queuePosition > 0
-          ? `⏳ Waiting in line — position ${view.queuePosition} · ${elapsed}${eta}`
-          : `⏳ Next in line · ${elapsed}${eta}`;
+          ? `⏳ Waiting in line — position ${view.queuePosition} · ${elapsed}${estimate}`
+          : `⏳ Next in line · ${elapsed}${estimate}`;
       break;
     case 'running': {
       const log = view.lastLog ? `\n-# ${cleanMemberText(view.lastLog, 120)}` : '';
-      status = `🎬 Making your video · ${elapsed}${eta}${log}`;
+      status = `🎬 Making your video · ${elapsed}${estimate}${log}`;
       break;
     }
     case 'delivering':

@@ -54,6 +54,8 @@ export interface Job {
   updatedAt: number;
   submittedAt: number | null;
   startedAt: number | null;
+  /** When fal said COMPLETED: started → completed is the time fal spent making the video. */
+  completedAt: number | null;
   finishedAt: number | null;
 }
 
@@ -95,6 +97,18 @@ export type JobChanges = Partial<
     | 'charged'
     | 'submittedAt'
     | 'startedAt'
+    | 'completedAt'
     | 'finishedAt'
   >
 >;
+
+/** Jobs whose timings are comparable: same model, resolution and duration. */
+export type TimingKind = Pick<Job, 'model' | 'resolution' | 'durationSeconds'>;
+
+/** How long fal took with one delivered job. */
+export interface JobTiming {
+  /** Submitted → started: waiting in fal's line. */
+  queueMs: number;
+  /** Started → completed: making the video. */
+  runMs: number;
+}

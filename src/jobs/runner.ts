@@ -119,15 +119,18 @@ export class JobRunner {
   private async trackAndDeliver(job: Job): Promise<void> {
     const model = this.deps.models.get(job.model);
     let current = job;
+    let completedAt: number | undefined;
     if (current.state !== 'delivering') {
       const completed = await trackUntilComplete(current, model, this.tracking());
       if (!completed) return; // stopping: leave it for the next start
+      // fal's work ended as it said COMPLETED, not when the result was read: the running time estimates learn from.
+      completedAt = this.deps.now();
       current = completed;
     }
-    await this.deliver(current, model);
+    await this.deliver(current, model, completedAt);
   }
 
-  private async deliver(job: Job, model: VideoModel): Promise<void> {
+  private async deliver(job: Job, model: VideoModel, completedAt: number | undefined): Promise<void> {
     const { lifecycle, courier, config } = this.deps;
     let current = job;
     if (current.state !== 'delivering' || !current.videoUrl) {
@@ -142,6 +145,7 @@ export class JobRunner {
         videoBytes: output.data.videoBytes,
         resultSeed: output.data.seed,
         actualPrompt: output.data.actualPrompt,
+        completedAt: current.completedAt ?? completedAt ?? this.deps.now(),
       });
     }
     const delivery = await chooseDelivery(current, {

@@ -44,6 +44,8 @@ export interface JobsTable {
   updated_at: number;
   submitted_at: number | null;
   started_at: number | null;
+  /** When fal reported the job COMPLETED (null for jobs from before it was recorded). */
+  completed_at: number | null;
   finished_at: number | null;
   /** 0/1, set with the final state: whether the member paid (null while unfinished). */
   charged: number | null;

@@ -35,6 +35,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     updatedAt: 0,
     submittedAt: null,
     startedAt: null,
+    completedAt: null,
     finishedAt: null,
     ...overrides,
   };
