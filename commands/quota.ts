@@ -13,8 +13,10 @@ import { InputError } from '../src/errors.js';
 import type { SettingChange } from '../src/quota/quotaTypes.js';
 import type { ChannelKind, ListInput, ScalarInput } from '../src/quota/ruleKit.js';
 import { QUOTA_SETTINGS, UNSET_CHOICES, declarationOf, isListSetting, type QuotaSetting, type SettingsPatch } from '../src/quota/rules.js';
-import { orList } from '../src/quota/wording.js';
+import { DEFAULT_LOCALE } from '../src/i18n/locale.js';
+import { localized, orList, translate, type SentenceKey } from '../src/i18n/text.js';
 import type { CommandContext, SlashCommand } from './interaction.js';
+import { localizationsOf } from './localizations.js';
 import { guildIdOf, requireModerator } from './permissions.js';
 
 /**
@@ -22,9 +24,9 @@ import { guildIdOf, requireModerator } from './permissions.js';
  * options come from the rule declarations (src/quota/rules.ts), where each
  * rule names its subcommand, option, type and bounds.
  */
-const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: string; emptyNote?: string }> = [
+const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: string; emptyNote?: SentenceKey }> = [
   { name: 'budget', description: 'Set how much /animate may spend per period' },
-  { name: 'members', description: 'Limits for each member (0 = no limit)', emptyNote: ' (0 = no limit)' },
+  { name: 'members', description: 'Limits for each member (0 = no limit)', emptyNote: 'quotaInput.noLimitNote' },
   { name: 'limits', description: 'What members may ask for, and how many videos the server makes at once' },
   { name: 'channels', description: 'Channels where /animate works (none listed = every channel)' },
   { name: 'roles', description: 'Roles that may use /animate (none listed = everyone)' },
@@ -122,7 +124,8 @@ function addListOptions(builder: SlashCommandSubcommandBuilder, { item }: ListIn
 const data = withRuleSubcommands(
   new SlashCommandBuilder()
     .setName('quota')
-    .setDescription("See and set this server's /animate budget and rules")
+    .setDescription(translate(DEFAULT_LOCALE, localized('command.quota.description')))
+    .setDescriptionLocalizations(localizationsOf(localized('command.quota.description')))
     .setDMPermission(false)
     // The first lock only: it hides the command, and server admins can change it. Handlers check again.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
@@ -157,7 +160,7 @@ function idOption(interaction: ChatInputCommandInteraction, name: string): strin
 
 function listAction(interaction: ChatInputCommandInteraction): 'add' | 'remove' | 'clear' {
   const action = interaction.options.getString('action', true);
-  if (action !== 'add' && action !== 'remove' && action !== 'clear') throw new InputError('Choose add, remove or clear.');
+  if (action !== 'add' && action !== 'remove' && action !== 'clear') throw new InputError(localized('quotaInput.listAction'));
   return action;
 }
 
@@ -201,8 +204,8 @@ function rulePatch(interaction: ChatInputCommandInteraction, subcommand: string)
     if (value !== undefined) patch[setting] = value;
   }
   if (Object.keys(patch).length === 0) {
-    const note = RULE_SUBCOMMANDS.find((s) => s.name === subcommand)?.emptyNote ?? '';
-    throw new InputError(`Give at least one of ${orList(names)}${note}.`);
+    const note = RULE_SUBCOMMANDS.find((s) => s.name === subcommand)?.emptyNote;
+    throw new InputError(localized('quotaInput.giveOne', { names: orList(names), note: note ? localized(note) : '' }));
   }
   // Each value came from its own rule's toValue, whose result is the rule's type.
   return patch as SettingsPatch;
@@ -216,7 +219,7 @@ async function updated(context: CommandContext, guildId: string, changes: Settin
 async function setRules(interaction: ChatInputCommandInteraction, { quota }: CommandContext, guildId: string, subcommand: string): Promise<SettingChange[]> {
   const actorId = interaction.user.id;
   const settings = rulesSetBy(subcommand);
-  if (settings.length === 0) throw new InputError('This subcommand is not available any more.');
+  if (settings.length === 0) throw new InputError(localized('quotaInput.subcommandGone'));
   const list = settings.find(isListSetting);
   if (list) {
     const { input } = declarationOf(list);
@@ -233,11 +236,11 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
   const subcommand = interaction.options.getSubcommand(true);
   if (subcommand === 'show') return overviewEmbed(await quota.overview(guildId));
 
-  requireModerator(interaction, config, subcommand === 'history' || subcommand === 'top' ? 'see that' : 'change quotas');
+  requireModerator(interaction, config, localized(subcommand === 'history' || subcommand === 'top' ? 'permissions.seeThat' : 'permissions.changeQuotas'));
   switch (subcommand) {
     case 'unset': {
       const settings = UNSET_CHOICES.get(interaction.options.getString('setting', true));
-      if (!settings) throw new InputError('Choose a setting from the list.');
+      if (!settings) throw new InputError(localized('quotaInput.chooseSetting'));
       const patch = Object.fromEntries(settings.map((setting) => [setting, null])) as SettingsPatch;
       return updated(context, guildId, await quota.updateSettings(guildId, actorId, patch));
     }

@@ -1,5 +1,7 @@
 import { EmbedBuilder } from 'discord.js';
 import type { BudgetAlert } from '../quota/alerts.js';
+import { DEFAULT_LOCALE, localeOf, type Locale } from '../i18n/locale.js';
+import { messagesFor, periodText, translate } from '../i18n/text.js';
 import { formatUsd } from '../quota/money.js';
 import type { Spender } from '../quota/quotaStore.js';
 import type { AuditEntry, MemberUsage, QuotaOverview, SettingChange } from '../quota/quotaTypes.js';
@@ -118,43 +120,54 @@ export function topEmbed(period: QuotaOverview['period'], spenders: readonly Spe
     .setFooter({ text: `Period resets ${new Date(period.endMs).toISOString().replace('.000Z', ' UTC').replace('T', ' ')}` });
 }
 
-export function usageEmbed(usage: MemberUsage, self: boolean, clipCents: number): EmbedBuilder {
+export function usageEmbed(usage: MemberUsage, self: boolean, clipCents: number, locale: Locale = DEFAULT_LOCALE): EmbedBuilder {
+  const t = messagesFor(locale);
   const { rules, period } = usage;
-  const who = self ? 'You' : `<@${usage.userId}>`;
+  const periodName = translate(locale, periodText(period.label));
+  const count = usage.clipsToday;
   const today = usage.exempt
-    ? `${usage.clipsToday} · no member limits (exempt role)`
+    ? t['usage.todayExempt']({ count })
     : usage.clipsLeftToday === null
-      ? `${usage.clipsToday} · no daily limit`
-      : `${usage.clipsToday} of ${rules.memberClipsPerDay} · **${usage.clipsLeftToday} left** (more ${discordTime(usage.day.endMs)})`;
-  const next = usage.nextClipAt === null ? 'now' : `${discordTime(usage.nextClipAt)} (cooldown)`;
-  const atOnce = usage.exempt || rules.memberConcurrentJobs === 0 ? `${usage.openJobs}` : `${usage.openJobs} of ${rules.memberConcurrentJobs}`;
+      ? t['usage.todayUnlimited']({ count })
+      : t['usage.todayLimited']({ count, limit: rules.memberClipsPerDay, left: usage.clipsLeftToday, when: discordTime(usage.day.endMs) });
+  const next = usage.nextClipAt === null ? t['usage.nextNow'] : t['usage.nextCooldown']({ when: discordTime(usage.nextClipAt) });
+  const atOnce =
+    usage.exempt || rules.memberConcurrentJobs === 0 ? `${usage.openJobs}` : t['usage.ofLimit']({ count: usage.openJobs, limit: rules.memberConcurrentJobs });
   const budget =
     rules.budgetCents === 0
-      ? 'Budget is $0: nothing can be made here.'
-      : `${formatUsd(usage.guildLeftCents)} left of ${formatUsd(rules.budgetCents)} ${period.label} (≈ ${clips(clipCents > 0 ? Math.floor(usage.guildLeftCents / clipCents) : 0)}) · resets ${discordTime(period.endMs)}`;
+      ? t['usage.budgetZero']
+      : t['usage.budget']({
+          left: formatUsd(usage.guildLeftCents),
+          budget: formatUsd(rules.budgetCents),
+          period: periodName,
+          clips: t['clips.count']({ count: clipCents > 0 ? Math.floor(usage.guildLeftCents / clipCents) : 0 }),
+          when: discordTime(period.endMs),
+        });
+  const spent = { amount: formatUsd(usage.spentCents), period: periodName, since: usage.resetAt !== null && usage.resetAt >= period.startMs ? t['usage.sinceReset'] : '' };
   return new EmbedBuilder()
     .setColor(COLOR_INFO)
-    .setTitle(self ? 'Your /animate use' : '/animate use')
-    .setDescription(`${who} spent **${formatUsd(usage.spentCents)}** ${period.label}${usage.resetAt !== null && usage.resetAt >= period.startMs ? ' (since a moderator reset)' : ''}.`)
+    .setTitle(self ? t['usage.titleSelf'] : t['usage.titleOther'])
+    .setDescription(self ? t['usage.spentSelf'](spent) : t['usage.spentOther']({ who: `<@${usage.userId}>`, ...spent }))
     .addFields(
-      { name: 'Clips today (UTC)', value: today },
-      { name: 'Next video', value: next, inline: true },
-      { name: 'Being made', value: atOnce, inline: true },
-      { name: 'Server budget', value: budget },
+      { name: t['usage.fieldToday'], value: today },
+      { name: t['usage.fieldNext'], value: next, inline: true },
+      { name: t['usage.fieldOpen'], value: atOnce, inline: true },
+      { name: t['usage.fieldBudget'], value: budget },
     );
 }
 
+/** A budget alert for the mod-log, in the server's language (the alert's locale). */
 export function renderBudgetAlert(alert: BudgetAlert): string {
+  const locale = localeOf(alert.locale);
+  const t = messagesFor(locale);
   const { period } = alert;
-  const spent = `${formatUsd(alert.spentCents)} of ${formatUsd(alert.budgetCents)}`;
+  const periodName = translate(locale, periodText(period.label));
+  const spent = t['alert.spent']({ spent: formatUsd(alert.spentCents), budget: formatUsd(alert.budgetCents) });
   if (alert.thresholdPercent === 80) {
     const percent = Math.floor((alert.spentCents * 100) / alert.budgetCents);
-    return `⚠️ /animate has used ${percent} % of this server’s budget for ${period.label}: ${spent}. It resets ${discordTime(period.endMs)}.`;
+    return t['alert.nearlyUsed']({ percent, period: periodName, spent, when: discordTime(period.endMs) });
   }
-  return (
-    `🛑 /animate has used up this server’s budget for ${period.label}: ${spent} spent. ` +
-    `New videos are refused until it resets ${discordTime(period.endMs)} (${discordTime(period.endMs, 'f')}); moderators can raise it with /quota budget.`
-  );
+  return t['alert.usedUp']({ period: periodName, spent, when: discordTime(period.endMs), date: discordTime(period.endMs, 'f') });
 }
 
 function clips(n: number): string {

@@ -26,6 +26,8 @@ export interface Job {
   channelId: string;
   userId: string;
   reply: ReplyTarget;
+  /** The member's Discord locale ('de', 'en-US'…): what they read is in that language (src/i18n). Null: English. */
+  locale: string | null;
   prompt: string;
   negativePrompt: string | null;
   resolution: string;
@@ -77,7 +79,9 @@ export type NewJob = Pick<
   | 'imageSourceUrl'
   | 'audioSourceUrl'
   | 'costCents'
->;
+> &
+  /** Left out: English. */
+  Partial<Pick<Job, 'locale'>>;
 
 /** Fields a transition may set along with the state. */
 export type JobChanges = Partial<

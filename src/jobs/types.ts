@@ -18,6 +18,8 @@ export interface AnimateRequest {
   guildId: string | null;
   channelId: string;
   userId: string;
+  /** The member's Discord locale (the interaction's `locale`), or null: English. */
+  locale: string | null;
   image: AttachmentRef;
   audio: AttachmentRef | undefined;
   prompt: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
 import { InputError, QuotaError } from '../errors.js';
-import { shortList } from '../shortList.js';
+import { localized, orList, periodText, shortList } from '../i18n/text.js';
 import { formatUsd, parseUsdToCents, usdEnv } from './money.js';
 import { BUDGET_PERIODS, type BudgetPeriod } from './periods.js';
 import {
@@ -27,7 +27,7 @@ import {
   type RuleDeclaration,
   type ValueOf,
 } from './ruleKit.js';
-import { orList, plural, relativeTime } from './wording.js';
+import { relativeTime } from './wording.js';
 
 /**
  * Every quota rule a server has, each declared once: its default (and the
@@ -68,16 +68,16 @@ export const RULES = {
     unset: 'budget',
     show: { label: 'budget', format: formatUsd },
     validate(cents, { maxGuildBudgetCents }) {
-      if (!Number.isInteger(cents) || cents < 0) throw new InputError('The budget must be 0 or more dollars.');
+      if (!Number.isInteger(cents) || cents < 0) throw new InputError(localized('quotaInput.budgetNegative'));
       if (cents > maxGuildBudgetCents) {
-        throw new InputError(`The budget can be at most ${formatUsd(maxGuildBudgetCents)} per period (the bot's operator sets this cap).`);
+        throw new InputError(localized('quotaInput.budgetCap', { max: formatUsd(maxGuildBudgetCents) }));
       }
     },
     // A budget set under a higher operator cap follows the cap down when it is lowered.
     effective: (cents, { maxGuildBudgetCents }) => Math.min(cents, maxGuildBudgetCents),
     checkRequest(cents) {
       if (cents === 0) {
-        throw new QuotaError("This server's moderators have set its /animate budget to $0, so no videos can be made here.", 'budget_disabled');
+        throw new QuotaError(localized('quota.budgetDisabled'), 'budget_disabled');
       }
     },
     limit: {
@@ -85,9 +85,9 @@ export const RULES = {
       check(budgetCents, { usage, costCents, period }) {
         if (usage.guildSpentCents + costCents <= budgetCents) return;
         const left = Math.max(0, budgetCents - usage.guildSpentCents);
-        const detail = left > 0 ? ` Only ${formatUsd(left)} is left and this video costs ${formatUsd(costCents)}.` : '';
+        const detail = left > 0 ? localized('quota.budgetLeft', { left: formatUsd(left), cost: formatUsd(costCents) }) : '';
         throw new QuotaError(
-          `This server has used its ${formatUsd(budgetCents)} budget for ${period.label}.${detail} It resets ${relativeTime(period.endMs)}.`,
+          localized('quota.budgetUsed', { budget: formatUsd(budgetCents), period: periodText(period.label), detail, when: relativeTime(period.endMs) }),
           'guild_budget',
           new Date(period.endMs),
         );
@@ -109,7 +109,7 @@ export const RULES = {
         { name: 'month', value: 'month' },
       ],
       toValue(period) {
-        if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError('Choose day, week or month.');
+        if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError(localized('quotaInput.period'));
         return period as BudgetPeriod;
       },
     },
@@ -129,7 +129,7 @@ export const RULES = {
       check(clipsPerDay, { usage, day }) {
         if (clipsPerDay > 0 && usage.memberClipsToday >= clipsPerDay) {
           throw new QuotaError(
-            `You have made your ${plural(clipsPerDay, 'video')} for today on this server. You can make more ${relativeTime(day.endMs)}.`,
+            localized('quota.dailyClips', { count: clipsPerDay, when: relativeTime(day.endMs) }),
             'member_daily_clips',
             new Date(day.endMs),
           );
@@ -154,7 +154,7 @@ export const RULES = {
     show: { label: 'cooldown between a member’s videos', format: seconds, overview: { field: 'Member limits', label: 'Cooldown' } },
     validate(cooldown) {
       if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > MAX_COOLDOWN_SECONDS) {
-        throw new InputError(`The cooldown must be from 0 (none) to ${MAX_COOLDOWN_SECONDS} seconds.`);
+        throw new InputError(localized('quotaInput.cooldown', { max: MAX_COOLDOWN_SECONDS }));
       }
     },
     limit: {
@@ -164,7 +164,7 @@ export const RULES = {
         const readyAt = usage.memberLastReservedAt + cooldownSeconds * 1000;
         if (readyAt > nowMs) {
           throw new QuotaError(
-            `This server asks for ${cooldownSeconds} seconds between videos. You can start the next one ${relativeTime(readyAt)}.`,
+            localized('quota.cooldown', { seconds: cooldownSeconds, when: relativeTime(readyAt) }),
             'member_cooldown',
             new Date(readyAt),
           );
@@ -185,7 +185,7 @@ export const RULES = {
       check(concurrentJobs, { usage }) {
         if (concurrentJobs > 0 && usage.memberOpenJobs >= concurrentJobs) {
           throw new QuotaError(
-            `You already have ${plural(usage.memberOpenJobs, 'video')} being made, the most this server allows at once. Try again when one is done.`,
+            localized('quota.memberConcurrent', { count: usage.memberOpenJobs }),
             'member_concurrent',
           );
         }
@@ -211,19 +211,19 @@ export const RULES = {
       ],
       toValue(choice) {
         const list = choice.split(',').filter(isResolution);
-        if (list.length === 0) throw new InputError('Choose which resolutions to allow.');
+        if (list.length === 0) throw new InputError(localized('quotaInput.resolutionsChoose'));
         return list;
       },
     },
     unset: 'resolutions',
     show: { label: 'resolutions', format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)), overview: { field: 'Allowed', label: 'Resolutions' } },
     validate(list) {
-      if (list.length === 0) throw new InputError('Allow at least one resolution.');
+      if (list.length === 0) throw new InputError(localized('quotaInput.resolutionsEmpty'));
     },
     normalise: sortResolutions,
     checkRequest(allowed, request) {
       if (!(allowed as readonly string[]).includes(request.resolution)) {
-        throw new QuotaError(`${request.resolution} is not allowed on this server. Choose ${orList(allowed)}.`, 'resolution');
+        throw new QuotaError(localized('quota.resolution', { resolution: request.resolution, allowed: orList(allowed) }), 'resolution');
       }
     },
   }),
@@ -241,7 +241,7 @@ export const RULES = {
         { name: '10 seconds', value: 10 },
       ],
       toValue(durationSeconds) {
-        if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError('The longest video can be 5 or 10 seconds.');
+        if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError(localized('quotaInput.maxDuration'));
         return durationSeconds;
       },
     },
@@ -249,10 +249,7 @@ export const RULES = {
     show: { label: 'longest video', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'Longest video' } },
     checkRequest(maxSeconds, request) {
       if (request.durationSeconds > maxSeconds) {
-        throw new QuotaError(
-          `Videos longer than ${maxSeconds} seconds are not allowed on this server. Choose ${maxSeconds} seconds or less.`,
-          'duration',
-        );
+        throw new QuotaError(localized('quota.duration', { max: maxSeconds }), 'duration');
       }
     },
   }),
@@ -265,7 +262,7 @@ export const RULES = {
     show: { label: 'audio attachments', format: (allowed) => (allowed ? 'allowed' : 'not allowed'), overview: { field: 'Allowed', label: 'Audio' } },
     checkRequest(allowed, request) {
       if (request.hasAudio && !allowed) {
-        throw new QuotaError('Audio attachments are not allowed on this server. Try again without `audio`.', 'audio');
+        throw new QuotaError(localized('quota.audio'), 'audio');
       }
     },
   }),
@@ -290,7 +287,7 @@ export const RULES = {
       check(concurrentJobs, { usage }) {
         if (concurrentJobs > 0 && usage.guildOpenJobs >= concurrentJobs) {
           throw new QuotaError(
-            `This server already has ${plural(usage.guildOpenJobs, 'video')} being made, the most it allows at once. Try again in a few minutes.`,
+            localized('quota.guildConcurrent', { count: usage.guildOpenJobs }),
             'guild_concurrent',
           );
         }
@@ -314,7 +311,7 @@ export const RULES = {
       if (allowed.length === 0 || allowed.includes(request.channelId)) return;
       if (request.parentChannelId !== null && allowed.includes(request.parentChannelId)) return;
       const where = shortList(allowed.map((id) => `<#${id}>`));
-      throw new QuotaError(`/animate does not work in this channel. Try it in ${where}.`, 'channel');
+      throw new QuotaError(localized('quota.channel', { where }), 'channel');
     },
   }),
 
@@ -329,7 +326,7 @@ export const RULES = {
     checkRequest(allowed, request) {
       if (allowed.length > 0 && !allowed.some((role) => request.roleIds.includes(role))) {
         const roles = shortList(allowed.map((id) => `<@&${id}>`));
-        throw new QuotaError(`On this server only members with one of these roles may use /animate: ${roles}.`, 'role');
+        throw new QuotaError(localized('quota.role', { roles }), 'role');
       }
     },
   }),
@@ -468,16 +465,16 @@ export function budgetCentsFromDollars(usd: number): number {
   switch (parsed.problem) {
     case 'not_an_amount':
     case 'negative':
-      throw new InputError('The amount must be 0 or more US dollars.');
+      throw new InputError(localized('quotaInput.amountNegative'));
     case 'above_max':
-      throw new InputError(`The amount can be at most $${BUDGET_OPTION_MAX_USD}.`);
+      throw new InputError(localized('quotaInput.amountMax', { max: BUDGET_OPTION_MAX_USD }));
     case 'below_one_cent':
-      throw new InputError('The amount must be at least $0.01, or 0 to stop spending.');
+      throw new InputError(localized('quotaInput.amountCent'));
   }
 }
 
 function countWithinLimit(count: number): void {
   if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT_LIMIT) {
-    throw new InputError(`Limits must be whole numbers from 0 (no limit) to ${MAX_COUNT_LIMIT}.`);
+    throw new InputError(localized('quotaInput.count', { max: MAX_COUNT_LIMIT }));
   }
 }

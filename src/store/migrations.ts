@@ -172,6 +172,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('jobs').dropColumn('completed_at').execute();
     },
   },
+  '0005_i18n_job_locale': {
+    async up(db: Kysely<unknown>) {
+      // The member's Discord locale: a resumed job, a fallback post or a DM speaks their language (null: English).
+      await db.schema.alterTable('jobs').addColumn('locale', 'varchar(16)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').dropColumn('locale').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -20,6 +20,8 @@ export interface JobsTable {
   interaction_expires_at: number;
   attachment_size_limit: number;
   app_permissions: string | null;
+  /** The member's Discord locale ('de', 'en-US'…); null for jobs from before it was kept. */
+  locale: string | null;
   prompt: string;
   negative_prompt: string | null;
   resolution: string;
