@@ -13,8 +13,8 @@ import { InputError } from '../src/errors.js';
 import type { SettingChange } from '../src/quota/quotaTypes.js';
 import type { ChannelKind, ListInput, ScalarInput } from '../src/quota/ruleKit.js';
 import { QUOTA_SETTINGS, UNSET_CHOICES, declarationOf, isListSetting, type QuotaSetting, type SettingsPatch } from '../src/quota/rules.js';
-import { DEFAULT_LOCALE } from '../src/i18n/locale.js';
-import { localized, orList, translate, type SentenceKey } from '../src/i18n/text.js';
+import { DEFAULT_LOCALE, localeOf, type Locale } from '../src/i18n/locale.js';
+import { localized, messagesFor, orList, translate, type SentenceKey } from '../src/i18n/text.js';
 import type { CommandContext, SlashCommand } from './interaction.js';
 import { localizationsOf } from './localizations.js';
 import { guildIdOf, requireModerator } from './permissions.js';
@@ -211,8 +211,8 @@ function rulePatch(interaction: ChatInputCommandInteraction, subcommand: string)
   return patch as SettingsPatch;
 }
 
-async function updated(context: CommandContext, guildId: string, changes: SettingChange[]): Promise<EmbedBuilder> {
-  return changesEmbed(changes, await context.quota.overview(guildId));
+async function updated(context: CommandContext, guildId: string, changes: SettingChange[], locale: Locale): Promise<EmbedBuilder> {
+  return changesEmbed(changes, await context.quota.overview(guildId), locale);
 }
 
 /** A subcommand that sets rules: an id list edit, or the options it was given. */
@@ -234,7 +234,9 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
   const guildId = guildIdOf(interaction);
   const actorId = interaction.user.id;
   const subcommand = interaction.options.getSubcommand(true);
-  if (subcommand === 'show') return overviewEmbed(await quota.overview(guildId));
+  // Moderators read the replies in their own language (the mod-log alerts use the server's).
+  const locale = localeOf(interaction.locale);
+  if (subcommand === 'show') return overviewEmbed(await quota.overview(guildId), locale);
 
   requireModerator(interaction, config, localized(subcommand === 'history' || subcommand === 'top' ? 'permissions.seeThat' : 'permissions.changeQuotas'));
   switch (subcommand) {
@@ -242,24 +244,25 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
       const settings = UNSET_CHOICES.get(interaction.options.getString('setting', true));
       if (!settings) throw new InputError(localized('quotaInput.chooseSetting'));
       const patch = Object.fromEntries(settings.map((setting) => [setting, null])) as SettingsPatch;
-      return updated(context, guildId, await quota.updateSettings(guildId, actorId, patch));
+      return updated(context, guildId, await quota.updateSettings(guildId, actorId, patch), locale);
     }
     case 'reset': {
       const member = interaction.options.getUser('member', true);
       await quota.resetMember(guildId, actorId, member.id);
       const overview = await quota.overview(guildId);
-      return changesEmbed([], overview)
-        .setTitle('Member reset')
-        .setDescription(`<@${member.id}> has today’s clips and cooldown back. The server’s spending is unchanged (it was paid for).`);
+      const t = messagesFor(locale);
+      return changesEmbed([], overview, locale)
+        .setTitle(t['quotaReset.title'])
+        .setDescription(t['quotaReset.description']({ member: `<@${member.id}>` }));
     }
     case 'history':
-      return historyEmbed(await quota.history(guildId));
+      return historyEmbed(await quota.history(guildId), locale);
     case 'top': {
       const { period, spenders } = await quota.top(guildId);
-      return topEmbed(period, spenders);
+      return topEmbed(period, spenders, locale);
     }
     default:
-      return updated(context, guildId, await setRules(interaction, context, guildId, subcommand));
+      return updated(context, guildId, await setRules(interaction, context, guildId, subcommand), locale);
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
 import { InputError, QuotaError } from '../errors.js';
-import { localized, orList, periodText, shortList } from '../i18n/text.js';
+import { localized, orList, periodText, shortList, type SentenceKey } from '../i18n/text.js';
 import { formatUsd, parseUsdToCents, usdEnv } from './money.js';
 import { BUDGET_PERIODS, type BudgetPeriod } from './periods.js';
 import {
@@ -51,6 +51,9 @@ export const BUDGET_OPTION_MAX_USD = 100_000;
 /** The largest dollar amount an operator may write in `.env`. */
 const ENV_MAX_USD = 1_000_000;
 
+/** How /quota names a budget period. */
+const PERIOD_NAMES = { day: 'ruleValue.day', week: 'ruleValue.week', month: 'ruleValue.month' } as const satisfies Record<BudgetPeriod, SentenceKey>;
+
 export const RULES = {
   budgetCents: rule<number>()({
     default: fromEnv('DEFAULT_GUILD_BUDGET_USD', 1_000, (cents) => usdEnv({ defaultCents: cents, maxUsd: ENV_MAX_USD })),
@@ -66,7 +69,7 @@ export const RULES = {
       toValue: budgetCentsFromDollars,
     },
     unset: 'budget',
-    show: { label: 'budget', format: formatUsd },
+    show: { label: 'rule.budget', format: formatUsd },
     validate(cents, { maxGuildBudgetCents }) {
       if (!Number.isInteger(cents) || cents < 0) throw new InputError(localized('quotaInput.budgetNegative'));
       if (cents > maxGuildBudgetCents) {
@@ -114,7 +117,7 @@ export const RULES = {
       },
     },
     unset: 'budget',
-    show: { label: 'budget period', format: (period) => period },
+    show: { label: 'rule.budgetPeriod', format: (period) => localized(PERIOD_NAMES[period]) },
   }),
 
   memberClipsPerDay: rule<number>()({
@@ -122,7 +125,7 @@ export const RULES = {
     column: integerColumn('member_clips_per_day'),
     input: { subcommand: 'members', name: 'clips_per_day', type: 'integer', description: 'Videos per member per UTC day', min: 0, max: MAX_COUNT_LIMIT, toValue: (clips) => clips },
     unset: 'clips_per_day',
-    show: { label: 'clips per member per day', format: countOrNoLimit, overview: { field: 'Member limits', label: 'Clips per day' } },
+    show: { label: 'rule.clipsPerDay', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.clipsPerDay' } },
     validate: countWithinLimit,
     limit: {
       member: true,
@@ -151,7 +154,7 @@ export const RULES = {
       toValue: (cooldown) => cooldown,
     },
     unset: 'cooldown_seconds',
-    show: { label: 'cooldown between a member’s videos', format: seconds, overview: { field: 'Member limits', label: 'Cooldown' } },
+    show: { label: 'rule.cooldown', format: seconds, overview: { field: 'Member limits', label: 'ruleLine.cooldown' } },
     validate(cooldown) {
       if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > MAX_COOLDOWN_SECONDS) {
         throw new InputError(localized('quotaInput.cooldown', { max: MAX_COOLDOWN_SECONDS }));
@@ -178,7 +181,7 @@ export const RULES = {
     column: integerColumn('member_concurrent_jobs'),
     input: { subcommand: 'members', name: 'concurrent', type: 'integer', description: 'Videos being made at once per member', min: 0, max: MAX_COUNT_LIMIT, toValue: (jobs) => jobs },
     unset: 'concurrent',
-    show: { label: 'videos at once per member', format: countOrNoLimit, overview: { field: 'Member limits', label: 'At once' } },
+    show: { label: 'rule.memberConcurrent', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.memberConcurrent' } },
     validate: countWithinLimit,
     limit: {
       member: true,
@@ -216,7 +219,11 @@ export const RULES = {
       },
     },
     unset: 'resolutions',
-    show: { label: 'resolutions', format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)), overview: { field: 'Allowed', label: 'Resolutions' } },
+    show: {
+      label: 'rule.resolutions',
+      format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)),
+      overview: { field: 'Allowed', label: 'ruleLine.resolutions' },
+    },
     validate(list) {
       if (list.length === 0) throw new InputError(localized('quotaInput.resolutionsEmpty'));
     },
@@ -246,7 +253,7 @@ export const RULES = {
       },
     },
     unset: 'max_duration',
-    show: { label: 'longest video', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'Longest video' } },
+    show: { label: 'rule.maxDuration', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'ruleLine.maxDuration' } },
     checkRequest(maxSeconds, request) {
       if (request.durationSeconds > maxSeconds) {
         throw new QuotaError(localized('quota.duration', { max: maxSeconds }), 'duration');
@@ -259,7 +266,11 @@ export const RULES = {
     column: booleanColumn('audio_allowed'),
     input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: 'Allow audio attachments', toValue: (allowed) => allowed },
     unset: 'audio',
-    show: { label: 'audio attachments', format: (allowed) => (allowed ? 'allowed' : 'not allowed'), overview: { field: 'Allowed', label: 'Audio' } },
+    show: {
+      label: 'rule.audio',
+      format: (allowed) => localized(allowed ? 'ruleValue.allowed' : 'ruleValue.notAllowed'),
+      overview: { field: 'Allowed', label: 'ruleLine.audio' },
+    },
     checkRequest(allowed, request) {
       if (request.hasAudio && !allowed) {
         throw new QuotaError(localized('quota.audio'), 'audio');
@@ -280,7 +291,7 @@ export const RULES = {
       toValue: (jobs) => jobs,
     },
     unset: 'server_concurrent',
-    show: { label: 'videos at once on the server', format: countOrNoLimit, overview: { field: 'Allowed', label: 'Server at once' } },
+    show: { label: 'rule.guildConcurrent', format: countOrNoLimit, overview: { field: 'Allowed', label: 'ruleLine.guildConcurrent' } },
     validate: countWithinLimit,
     limit: {
       member: false,
@@ -305,7 +316,7 @@ export const RULES = {
       item: { type: 'channel', name: 'channel', description: 'The channel (threads in it are included)', channelKinds: ['text', 'announcement', 'forum', 'voice'] },
     },
     unset: 'channels',
-    show: { label: 'channels', format: mentions('#', 'every channel'), overview: { field: 'Where and who', label: 'Channels' } },
+    show: { label: 'rule.channels', format: mentions('#', 'ruleValue.everyChannel'), overview: { field: 'Where and who', label: 'ruleLine.channels' } },
     normalise: distinctIds,
     checkRequest(allowed, request) {
       if (allowed.length === 0 || allowed.includes(request.channelId)) return;
@@ -321,7 +332,7 @@ export const RULES = {
     column: idListColumn('allowed_role_ids'),
     input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: 'The role' } },
     unset: 'roles',
-    show: { label: 'roles that may use /animate', format: mentions('@&', 'everyone'), overview: { field: 'Where and who', label: 'Roles' } },
+    show: { label: 'rule.roles', format: mentions('@&', 'ruleValue.everyone'), overview: { field: 'Where and who', label: 'ruleLine.roles' } },
     normalise: distinctIds,
     checkRequest(allowed, request) {
       if (allowed.length > 0 && !allowed.some((role) => request.roleIds.includes(role))) {
@@ -337,7 +348,7 @@ export const RULES = {
     column: idListColumn('exempt_role_ids'),
     input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: 'The role' } },
     unset: 'exempt',
-    show: { label: 'roles exempt from member limits', format: mentions('@&', 'nobody'), overview: { field: 'Member limits', label: 'Exempt roles' } },
+    show: { label: 'rule.exemptRoles', format: mentions('@&', 'ruleValue.nobody'), overview: { field: 'Member limits', label: 'ruleLine.exemptRoles' } },
     normalise: distinctIds,
   }),
 
@@ -347,7 +358,7 @@ export const RULES = {
     column: idColumn('mod_log_channel_id'),
     input: { subcommand: 'modlog', name: 'channel', type: 'channel', description: 'The mod-log channel', channelKinds: ['text', 'announcement'], toValue: (id) => id },
     unset: 'modlog',
-    show: { label: 'mod-log channel', format: (id) => (id ? `<#${id}>` : 'off'), overview: { field: 'Where and who', label: 'Mod-log' } },
+    show: { label: 'rule.modLog', format: (id) => (id ? `<#${id}>` : localized('ruleValue.off')), overview: { field: 'Where and who', label: 'ruleLine.modLog' } },
   }),
 };
 

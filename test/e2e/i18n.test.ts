@@ -119,6 +119,31 @@ describe("moderators' mod-log in the server's language", () => {
   });
 });
 
+describe('moderators reading /quota in German', () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('shows the rules, their names and values, and a change in German', async () => {
+    harness = await startHarness({ operatorQuotaDefaults: true });
+    const moderator: Invoker = { userId: snowflake(), memberPermissions: MODERATOR_PERMISSIONS, locale: 'de' };
+    const show = await quotaCommand(harness, 'show', [], moderator);
+    expect(show.text).toContain('**/animieren-Kontingente auf diesem Server**');
+    expect(show.text).toMatch(/\*\*Budget:\*\* \$0\.00 von \$10\.00 diesen Monat verbraucht — \*\*noch \$10\.00\*\* \(≈ 13 Clips/);
+    expect(show.text).toContain('Zeitraum: pro Monat *(Standard)* (UTC)');
+    expect(show.text).toContain('__Mitgliederlimits__\nClips pro Tag: 5 *(Standard)*');
+    expect(show.text).toContain('Kanäle: jeder Kanal');
+
+    const changed = await quotaCommand(harness, 'limits', [{ name: 'audio', type: 5, value: false }], moderator);
+    expect(changed.text).toContain('**Kontingent aktualisiert**');
+    expect(changed.text).toContain('**Audio-Anhänge**: Standard → nicht erlaubt');
+
+    const refused = await quotaCommand(harness, 'limits', [{ name: 'audio', type: 5, value: true }], { ...moderator, memberPermissions: undefined });
+    expect(refused.text).toBe('❌ Nur Mitglieder mit der Berechtigung „Server verwalten“ (oder einer Kontingent-Admin-Rolle) können Kontingente ändern.');
+  });
+});
+
 describe('registered commands', () => {
   it('carry German names, descriptions and choices in Discord’s localization fields, valid by its rules', async () => {
     const { startFakeDiscord } = await import('../fakes/fakeDiscord.js');
