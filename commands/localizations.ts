@@ -17,11 +17,14 @@ export function localizationsOf(text: LocalizedText): LocalizationMap {
   return localizations as LocalizationMap;
 }
 
-interface NamedAndDescribed {
-  setName(name: string): this;
-  setNameLocalizations(localizedNames: LocalizationMap | null): this;
+interface Described {
   setDescription(description: string): this;
   setDescriptionLocalizations(localizedDescriptions: LocalizationMap | null): this;
+}
+
+interface NamedAndDescribed extends Described {
+  setName(name: string): this;
+  setNameLocalizations(localizedNames: LocalizationMap | null): this;
 }
 
 /** Sets a command's or option's name and description, with their localizations, from the catalogue. */
@@ -31,6 +34,11 @@ export function named<B extends NamedAndDescribed>(builder: B, name: LocalizedTe
     .setNameLocalizations(localizationsOf(name))
     .setDescription(translate(DEFAULT_LOCALE, description))
     .setDescriptionLocalizations(localizationsOf(description));
+}
+
+/** Sets a command's or option's description, with its localizations, from the catalogue (the name stays as given). */
+export function described<B extends Described>(builder: B, description: LocalizedText): B {
+  return builder.setDescription(translate(DEFAULT_LOCALE, description)).setDescriptionLocalizations(localizationsOf(description));
 }
 
 /** A choice whose name members read in their language. */

@@ -13,10 +13,10 @@ import { InputError } from '../src/errors.js';
 import type { SettingChange } from '../src/quota/quotaTypes.js';
 import type { ChannelKind, ListInput, ScalarInput } from '../src/quota/ruleKit.js';
 import { QUOTA_SETTINGS, UNSET_CHOICES, declarationOf, isListSetting, type QuotaSetting, type SettingsPatch } from '../src/quota/rules.js';
-import { DEFAULT_LOCALE, localeOf, type Locale } from '../src/i18n/locale.js';
-import { localized, messagesFor, orList, translate, type SentenceKey } from '../src/i18n/text.js';
+import { localeOf, type Locale } from '../src/i18n/locale.js';
+import { localized, messagesFor, orList, type LocalizedText, type SentenceKey } from '../src/i18n/text.js';
 import type { CommandContext, SlashCommand } from './interaction.js';
-import { localizationsOf } from './localizations.js';
+import { described, localizedChoice } from './localizations.js';
 import { guildIdOf, requireModerator } from './permissions.js';
 
 /**
@@ -24,21 +24,21 @@ import { guildIdOf, requireModerator } from './permissions.js';
  * options come from the rule declarations (src/quota/rules.ts), where each
  * rule names its subcommand, option, type and bounds.
  */
-const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: string; emptyNote?: SentenceKey }> = [
-  { name: 'budget', description: 'Set how much /animate may spend per period' },
-  { name: 'members', description: 'Limits for each member (0 = no limit)', emptyNote: 'quotaInput.noLimitNote' },
-  { name: 'limits', description: 'What members may ask for, and how many videos the server makes at once' },
-  { name: 'channels', description: 'Channels where /animate works (none listed = every channel)' },
-  { name: 'roles', description: 'Roles that may use /animate (none listed = everyone)' },
-  { name: 'exempt', description: 'Roles exempt from member limits (the server budget still applies)' },
-  { name: 'modlog', description: 'Where budget alerts (80 % and 100 %) go; leave out the channel to stop them' },
+const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: LocalizedText; emptyNote?: SentenceKey }> = [
+  { name: 'budget', description: localized('command.quota.budget.description') },
+  { name: 'members', description: localized('command.quota.members.description'), emptyNote: 'quotaInput.noLimitNote' },
+  { name: 'limits', description: localized('command.quota.limits.description') },
+  { name: 'channels', description: localized('command.quota.channels.description') },
+  { name: 'roles', description: localized('command.quota.roles.description') },
+  { name: 'exempt', description: localized('command.quota.exempt.description') },
+  { name: 'modlog', description: localized('command.quota.modlog.description') },
 ];
 
 const LIST_ACTIONS = [
-  { name: 'add', value: 'add' },
-  { name: 'remove', value: 'remove' },
-  { name: 'clear (no restriction)', value: 'clear' },
-] as const;
+  localizedChoice(localized('command.quota.action.add.choice'), 'add'),
+  localizedChoice(localized('command.quota.action.remove.choice'), 'remove'),
+  localizedChoice(localized('command.quota.action.clear.choice'), 'clear'),
+];
 
 const CHANNEL_TYPES = {
   text: ChannelType.GuildText,
@@ -54,7 +54,7 @@ function rulesSetBy(subcommand: string): QuotaSetting[] {
 
 function withRuleSubcommands(builder: SlashCommandSubcommandsOnlyBuilder): SlashCommandSubcommandsOnlyBuilder {
   for (const { name, description } of RULE_SUBCOMMANDS) {
-    builder.addSubcommand((s) => addRuleOptions(s.setName(name).setDescription(description), name));
+    builder.addSubcommand((s) => addRuleOptions(described(s.setName(name), description), name));
   }
   return builder;
 }
@@ -74,32 +74,34 @@ function addOption(builder: SlashCommandSubcommandBuilder, input: ScalarInput<un
   switch (input.type) {
     case 'integer':
       builder.addIntegerOption((o) => {
-        o.setName(name).setDescription(description).setRequired(required);
+        described(o.setName(name), description).setRequired(required);
         if (input.min !== undefined) o.setMinValue(input.min);
         if (input.max !== undefined) o.setMaxValue(input.max);
-        if (input.choices) o.addChoices(...input.choices);
+        if (input.choices) o.addChoices(...input.choices.map((choice) => localizedChoice(choice.name, choice.value)));
         return o;
       });
       return;
     case 'number':
       builder.addNumberOption((o) => {
-        o.setName(name).setDescription(description).setRequired(required);
+        described(o.setName(name), description).setRequired(required);
         if (input.min !== undefined) o.setMinValue(input.min);
         if (input.max !== undefined) o.setMaxValue(input.max);
         return o;
       });
       return;
     case 'string':
-      builder.addStringOption((o) => o.setName(name).setDescription(description).setRequired(required).addChoices(...input.choices));
+      builder.addStringOption((o) =>
+        described(o.setName(name), description)
+          .setRequired(required)
+          .addChoices(...input.choices.map((choice) => localizedChoice(choice.name, choice.value))),
+      );
       return;
     case 'boolean':
-      builder.addBooleanOption((o) => o.setName(name).setDescription(description).setRequired(required));
+      builder.addBooleanOption((o) => described(o.setName(name), description).setRequired(required));
       return;
     case 'channel':
       builder.addChannelOption((o) =>
-        o
-          .setName(name)
-          .setDescription(description)
+        described(o.setName(name), description)
           .setRequired(required)
           .addChannelTypes(...input.channelKinds.map((kind) => CHANNEL_TYPES[kind])),
       );
@@ -108,48 +110,41 @@ function addOption(builder: SlashCommandSubcommandBuilder, input: ScalarInput<un
 }
 
 function addListOptions(builder: SlashCommandSubcommandBuilder, { item }: ListInput): void {
-  builder.addStringOption((o) => o.setName('action').setDescription('What to do').setRequired(true).addChoices(...LIST_ACTIONS));
+  builder.addStringOption((o) =>
+    described(o.setName('action'), localized('command.quota.action.description'))
+      .setRequired(true)
+      .addChoices(...LIST_ACTIONS),
+  );
   if (item.type === 'channel') {
     builder.addChannelOption((o) =>
-      o
-        .setName(item.name)
-        .setDescription(item.description)
+      described(o.setName(item.name), item.description)
         .addChannelTypes(...item.channelKinds.map((kind) => CHANNEL_TYPES[kind])),
     );
   } else {
-    builder.addRoleOption((o) => o.setName(item.name).setDescription(item.description));
+    builder.addRoleOption((o) => described(o.setName(item.name), item.description));
   }
 }
 
 const data = withRuleSubcommands(
-  new SlashCommandBuilder()
-    .setName('quota')
-    .setDescription(translate(DEFAULT_LOCALE, localized('command.quota.description')))
-    .setDescriptionLocalizations(localizationsOf(localized('command.quota.description')))
+  described(new SlashCommandBuilder().setName('quota'), localized('command.quota.description'))
     .setDMPermission(false)
     // The first lock only: it hides the command, and server admins can change it. Handlers check again.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .addSubcommand((s) => s.setName('show').setDescription("This server's rules and this period's spending")),
+    .addSubcommand((s) => described(s.setName('show'), localized('command.quota.show.description'))),
 )
   .addSubcommand((s) =>
-    s
-      .setName('reset')
-      .setDescription("Give a member back today's clips and cooldown (the server's spending stays)")
-      .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true)),
+    described(s.setName('reset'), localized('command.quota.reset.description')).addUserOption((o) =>
+      described(o.setName('member'), localized('command.quota.reset.member.description')).setRequired(true),
+    ),
   )
-  .addSubcommand((s) => s.setName('history').setDescription('Who changed which quota setting, and when'))
-  .addSubcommand((s) => s.setName('top').setDescription("This period's biggest spenders"))
+  .addSubcommand((s) => described(s.setName('history'), localized('command.quota.history.description')))
+  .addSubcommand((s) => described(s.setName('top'), localized('command.quota.top.description')))
   .addSubcommand((s) =>
-    s
-      .setName('unset')
-      .setDescription("Return a setting to the bot operator's default")
-      .addStringOption((o) =>
-        o
-          .setName('setting')
-          .setDescription('Which setting')
-          .setRequired(true)
-          .addChoices(...[...UNSET_CHOICES.keys()].map((name) => ({ name, value: name }))),
-      ),
+    described(s.setName('unset'), localized('command.quota.unset.description')).addStringOption((o) =>
+      described(o.setName('setting'), localized('command.quota.unset.setting.description'))
+        .setRequired(true)
+        .addChoices(...[...UNSET_CHOICES.keys()].map((name) => ({ name, value: name }))),
+    ),
   );
 
 /** A raw option value (an id for channel, role and user options): no resolved data needed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DURATIONS, RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
-import { localized, shortList, type MemberText, type SentenceKey } from '../i18n/text.js';
+import { localized, shortList, type LocalizedText, type MemberText, type SentenceKey } from '../i18n/text.js';
 import type { GuildSettingsRow } from '../store/schema.js';
 import type { PeriodWindow } from './periods.js';
 
@@ -73,8 +73,9 @@ export type OverviewField = 'Member limits' | 'Allowed' | 'Where and who';
 
 export type ChannelKind = 'text' | 'announcement' | 'forum' | 'voice';
 
+/** Names and descriptions are catalogue texts: Discord shows each member its own language. */
 export interface Choice<T> {
-  readonly name: string;
+  readonly name: LocalizedText;
   readonly value: T;
 }
 
@@ -82,7 +83,7 @@ interface OptionBase {
   /** The /quota subcommand it is an option of. */
   readonly subcommand: string;
   readonly name: string;
-  readonly description: string;
+  readonly description: LocalizedText;
   readonly required?: boolean;
 }
 
@@ -99,8 +100,8 @@ export interface ListInput {
   readonly type: 'list';
   readonly subcommand: string;
   readonly item:
-    | { readonly type: 'channel'; readonly name: string; readonly description: string; readonly channelKinds: readonly ChannelKind[] }
-    | { readonly type: 'role'; readonly name: string; readonly description: string };
+    | { readonly type: 'channel'; readonly name: string; readonly description: LocalizedText; readonly channelKinds: readonly ChannelKind[] }
+    | { readonly type: 'role'; readonly name: string; readonly description: LocalizedText };
 }
 
 export type ModeratorInput<V> = ScalarInput<V> | ListInput;

@@ -62,7 +62,7 @@ export const RULES = {
       subcommand: 'budget',
       name: 'amount',
       type: 'number',
-      description: 'US dollars per period; 0 = spend nothing',
+      description: localized('command.quota.budget.amount.description'),
       required: true,
       min: 0,
       max: BUDGET_OPTION_MAX_USD,
@@ -105,11 +105,11 @@ export const RULES = {
       subcommand: 'budget',
       name: 'period',
       type: 'string',
-      description: 'When the budget starts again (UTC); default: unchanged',
+      description: localized('command.quota.budget.period.description'),
       choices: [
-        { name: 'day', value: 'day' },
-        { name: 'week (from Monday)', value: 'week' },
-        { name: 'month', value: 'month' },
+        { name: localized('command.quota.period.day.choice'), value: 'day' },
+        { name: localized('command.quota.period.week.choice'), value: 'week' },
+        { name: localized('command.quota.period.month.choice'), value: 'month' },
       ],
       toValue(period) {
         if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError(localized('quotaInput.period'));
@@ -123,7 +123,15 @@ export const RULES = {
   memberClipsPerDay: rule<number>()({
     default: fromEnv('DEFAULT_MEMBER_CLIPS_PER_DAY', 5, (clips) => countEnv(clips, 10_000)),
     column: integerColumn('member_clips_per_day'),
-    input: { subcommand: 'members', name: 'clips_per_day', type: 'integer', description: 'Videos per member per UTC day', min: 0, max: MAX_COUNT_LIMIT, toValue: (clips) => clips },
+    input: {
+      subcommand: 'members',
+      name: 'clips_per_day',
+      type: 'integer',
+      description: localized('command.quota.members.clipsPerDay.description'),
+      min: 0,
+      max: MAX_COUNT_LIMIT,
+      toValue: (clips) => clips,
+    },
     unset: 'clips_per_day',
     show: { label: 'rule.clipsPerDay', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.clipsPerDay' } },
     validate: countWithinLimit,
@@ -148,7 +156,7 @@ export const RULES = {
       subcommand: 'members',
       name: 'cooldown_seconds',
       type: 'integer',
-      description: "Seconds between a member's videos",
+      description: localized('command.quota.members.cooldown.description'),
       min: 0,
       max: MAX_COOLDOWN_SECONDS,
       toValue: (cooldown) => cooldown,
@@ -179,7 +187,15 @@ export const RULES = {
   memberConcurrentJobs: rule<number>()({
     default: fromEnv('DEFAULT_MEMBER_CONCURRENT_JOBS', 2, (jobs) => countEnv(jobs, 1_000)),
     column: integerColumn('member_concurrent_jobs'),
-    input: { subcommand: 'members', name: 'concurrent', type: 'integer', description: 'Videos being made at once per member', min: 0, max: MAX_COUNT_LIMIT, toValue: (jobs) => jobs },
+    input: {
+      subcommand: 'members',
+      name: 'concurrent',
+      type: 'integer',
+      description: localized('command.quota.members.concurrent.description'),
+      min: 0,
+      max: MAX_COUNT_LIMIT,
+      toValue: (jobs) => jobs,
+    },
     unset: 'concurrent',
     show: { label: 'rule.memberConcurrent', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.memberConcurrent' } },
     validate: countWithinLimit,
@@ -203,14 +219,12 @@ export const RULES = {
       subcommand: 'limits',
       name: 'resolutions',
       type: 'string',
-      description: 'Allowed resolutions',
+      description: localized('command.quota.limits.resolutions.description'),
       choices: [
-        { name: 'all: 480p, 720p, 1080p', value: '480p,720p,1080p' },
-        { name: '480p and 720p', value: '480p,720p' },
-        { name: '720p and 1080p', value: '720p,1080p' },
-        { name: '480p only', value: '480p' },
-        { name: '720p only', value: '720p' },
-        { name: '1080p only', value: '1080p' },
+        { name: localized('command.quota.resolutions.all.choice'), value: '480p,720p,1080p' },
+        { name: localized('command.quota.resolutions.upTo720p.choice'), value: '480p,720p' },
+        { name: localized('command.quota.resolutions.from720p.choice'), value: '720p,1080p' },
+        ...RESOLUTIONS.map((resolution) => ({ name: localized('command.quota.resolutions.only.choice', { resolution }), value: resolution })),
       ],
       toValue(choice) {
         const list = choice.split(',').filter(isResolution);
@@ -242,10 +256,10 @@ export const RULES = {
       subcommand: 'limits',
       name: 'max_duration',
       type: 'integer',
-      description: 'Longest video in seconds',
+      description: localized('command.quota.limits.maxDuration.description'),
       choices: [
-        { name: '5 seconds', value: 5 },
-        { name: '10 seconds', value: 10 },
+        { name: localized('command.animate.duration.choice', { seconds: 5 }), value: 5 },
+        { name: localized('command.animate.duration.choice', { seconds: 10 }), value: 10 },
       ],
       toValue(durationSeconds) {
         if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError(localized('quotaInput.maxDuration'));
@@ -264,7 +278,7 @@ export const RULES = {
   audioAllowed: rule<boolean>()({
     default: fromEnv('DEFAULT_AUDIO_ALLOWED', true, yesNoEnv),
     column: booleanColumn('audio_allowed'),
-    input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: 'Allow audio attachments', toValue: (allowed) => allowed },
+    input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: localized('command.quota.limits.audio.description'), toValue: (allowed) => allowed },
     unset: 'audio',
     show: {
       label: 'rule.audio',
@@ -285,7 +299,7 @@ export const RULES = {
       subcommand: 'limits',
       name: 'server_concurrent',
       type: 'integer',
-      description: 'Videos being made at once on the server (0 = no limit)',
+      description: localized('command.quota.limits.serverConcurrent.description'),
       min: 0,
       max: MAX_COUNT_LIMIT,
       toValue: (jobs) => jobs,
@@ -313,7 +327,12 @@ export const RULES = {
     input: {
       type: 'list',
       subcommand: 'channels',
-      item: { type: 'channel', name: 'channel', description: 'The channel (threads in it are included)', channelKinds: ['text', 'announcement', 'forum', 'voice'] },
+      item: {
+        type: 'channel',
+        name: 'channel',
+        description: localized('command.quota.channels.channel.description'),
+        channelKinds: ['text', 'announcement', 'forum', 'voice'],
+      },
     },
     unset: 'channels',
     show: { label: 'rule.channels', format: mentions('#', 'ruleValue.everyChannel'), overview: { field: 'Where and who', label: 'ruleLine.channels' } },
@@ -330,7 +349,7 @@ export const RULES = {
   allowedRoleIds: rule<readonly string[]>()({
     default: fixed([]),
     column: idListColumn('allowed_role_ids'),
-    input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: 'The role' } },
+    input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: localized('command.quota.role.description') } },
     unset: 'roles',
     show: { label: 'rule.roles', format: mentions('@&', 'ruleValue.everyone'), overview: { field: 'Where and who', label: 'ruleLine.roles' } },
     normalise: distinctIds,
@@ -346,7 +365,7 @@ export const RULES = {
   exemptRoleIds: rule<readonly string[]>()({
     default: fixed([]),
     column: idListColumn('exempt_role_ids'),
-    input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: 'The role' } },
+    input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: localized('command.quota.role.description') } },
     unset: 'exempt',
     show: { label: 'rule.exemptRoles', format: mentions('@&', 'ruleValue.nobody'), overview: { field: 'Member limits', label: 'ruleLine.exemptRoles' } },
     normalise: distinctIds,
@@ -356,7 +375,14 @@ export const RULES = {
   modLogChannelId: rule<string | null>()({
     default: fixed(null),
     column: idColumn('mod_log_channel_id'),
-    input: { subcommand: 'modlog', name: 'channel', type: 'channel', description: 'The mod-log channel', channelKinds: ['text', 'announcement'], toValue: (id) => id },
+    input: {
+      subcommand: 'modlog',
+      name: 'channel',
+      type: 'channel',
+      description: localized('command.quota.modlog.channel.description'),
+      channelKinds: ['text', 'announcement'],
+      toValue: (id) => id,
+    },
     unset: 'modlog',
     show: { label: 'rule.modLog', format: (id) => (id ? `<#${id}>` : localized('ruleValue.off')), overview: { field: 'Where and who', label: 'ruleLine.modLog' } },
   }),

@@ -175,10 +175,17 @@ describe('registered commands', () => {
       const usage = registered.find((command) => command.name === 'usage');
       expect(usage?.name_localizations).toEqual({ de: 'nutzung' });
       expect(usage?.options?.[0]?.name_localizations).toEqual({ de: 'mitglied' });
-      expect(registered.find((command) => command.name === 'quota')?.description_localizations?.de).toBeTruthy();
+      // Every command, subcommand and option describes itself in German too (/quota's come from the rule declarations).
+      type Node = Localized & { options?: Node[]; choices?: Localized[] };
+      const everything = (nodes: readonly Node[]): Node[] => nodes.flatMap((node) => [node, ...everything(node.options ?? [])]);
+      const all = everything(registered as Node[]);
+      for (const item of all) expect(item.description_localizations?.de, item.name).toBeTruthy();
+      const quota = all.find((item) => item.name === 'members');
+      expect(quota?.description_localizations?.de).toBe('Limits für jedes Mitglied (0 = kein Limit)');
+      const action = all.find((item) => item.name === 'action');
+      expect(action?.choices?.map((choice) => choice.name_localizations?.de)).toEqual(['hinzufügen', 'entfernen', 'leeren (keine Einschränkung)']);
 
-      const names = registered.flatMap((command) => [command, ...(command.options ?? [])]).flatMap((item) => Object.values(item.name_localizations ?? {}));
-      for (const name of names) {
+      for (const name of all.flatMap((item) => Object.values(item.name_localizations ?? {}))) {
         expect(name).toMatch(COMMAND_NAME);
         expect(name).toBe(name.toLowerCase());
       }

@@ -64,9 +64,11 @@ describe('the message catalogue', () => {
         expect(name, `${locale} ${key}`).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
         expect(name).toBe(name.toLowerCase());
       }
-      for (const key of KEYS.filter((candidate) => candidate.startsWith('command.') && candidate.endsWith('.description'))) {
-        const description = translate(locale, { key, params: { min: 360, max: 2000 } });
-        expect(description.length, `${locale} ${key}`).toBeLessThanOrEqual(100);
+      // Descriptions and choice names: at most 100 characters.
+      for (const key of KEYS.filter((candidate) => candidate.startsWith('command.') && !candidate.endsWith('.name'))) {
+        const text = translate(locale, { key, params: { min: 360, max: 2000, seconds: 10, resolution: '1080p' } });
+        expect(text.length, `${locale} ${key}`).toBeLessThanOrEqual(100);
+        expect(text.length, `${locale} ${key}`).toBeGreaterThan(0);
       }
     }
   });
