@@ -1,5 +1,7 @@
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 // The composition root is the one file in src/ that imports commands/: it hands
 // the router its handlers and the messenger the Cancel button's custom id.
 import { cancelButtonId } from '../commands/cancelJob.js';
@@ -11,6 +13,10 @@ import { createDiscordClient } from './discord/client.js';
 import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
+import { createReadiness, type Readiness } from './http/readiness.js';
+import { createHttpServer, type HttpPlugin, type HttpServer } from './http/server.js';
+import { createBotMetrics } from './metrics/botMetrics.js';
+import { observeDiscordRequests } from './metrics/discordRequests.js';
 import { createModelRegistry, withPrices, type ModelRegistry } from './fal/models/registry.js';
 import { wan25 } from './fal/models/wan25.js';
 import { createJobEvents, type JobEvents } from './jobs/events.js';
@@ -39,6 +45,10 @@ export interface AppOptions {
   models?: ModelRegistry;
   /** What the router answers; defaults to every handler in commands/registry.ts (tests add their own). */
   interactionHandlers?: readonly InteractionHandler[];
+  /** Fastify plugins for the HTTP server (the moderators' dashboard); served only when HTTP_PORT is set. */
+  httpPlugins?: readonly HttpPlugin[];
+  /** First wait after fal refused a submit as busy without saying how long (tests shorten it). */
+  submitBackoffMs?: number;
 }
 
 export interface App {
@@ -55,6 +65,12 @@ export interface App {
   readonly ledger: QuotaLedger;
   /** The moderators' side: settings, audit and reports (/quota, /usage). */
   readonly quota: QuotaAdministration;
+  /** The process's metrics (served at /metrics when the HTTP server runs). */
+  readonly metrics: Registry;
+  /** What /readyz checks; other parts add theirs (a queue in scale-out mode). */
+  readonly readiness: Readiness;
+  /** The HTTP server once started, when HTTP_PORT is set. */
+  readonly http: HttpServer | undefined;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -74,12 +90,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const now = options.now ?? Date.now;
   const store = await openStore(config.databaseUrl, options.store);
   const client = createDiscordClient(config.discord);
+  const events = createJobEvents(logger);
+  const metrics = createBotMetrics(new Registry(), events);
+  observeDiscordRequests(client.rest, metrics.observeDiscord);
   const models = options.models ?? createModelRegistry([withPrices(wan25, config.priceCentsPerSecond)]);
   const fal = createFalGateway({
     key: config.fal.key,
     baseUrl: config.fal.baseUrl,
     endpointIds: models.all.map((model) => model.endpointId),
     logger: logger.child({ part: 'fal' }),
+    observe: metrics.observeFal,
   });
   const jobRepository = new JobRepository(store.db, now);
   const ledger = new QuotaLedger({
@@ -98,7 +118,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     cancelButtonId,
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
-  const events = createJobEvents(logger);
   const timings = new TimingHistory({ jobs: jobRepository, models, logger });
   timings.watch(events);
   keepMembersInformed(events, messenger, timings, now);
@@ -112,8 +131,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     courier: messenger,
     logger,
     now,
+    ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
   });
   let stopping = false;
+  let http: HttpServer | undefined;
+  const readiness = createReadiness([
+    { name: 'discord gateway', check: () => client.ws.status === Status.Ready },
+    { name: 'store', check: async () => (await sql`select 1 as ok`.execute(store.db), true) },
+    { name: 'not shutting down', check: () => !stopping && !jobs.stopping },
+  ]);
   const inFlight = new Set<Promise<void>>();
   const route = createInteractionRouter({
     handlers: options.interactionHandlers ?? interactionHandlers,
@@ -141,8 +167,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     fal,
     ledger,
     quota,
+    metrics: metrics.registry,
+    readiness,
+    get http() {
+      return http;
+    },
     async start() {
       const startedAt = now();
+      if (config.http.port !== undefined) {
+        http = await createHttpServer({
+          config: { port: config.http.port, host: config.http.host },
+          registry: metrics.registry,
+          readiness,
+          logger: logger.child({ part: 'http' }),
+          plugins: options.httpPlugins ?? [],
+        });
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
       await ready;
@@ -157,6 +197,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       await Promise.allSettled([...inFlight]);
       await jobs.stop();
       await ledger.idle();
+      // Last: until here /readyz answered 503 "not shutting down" to the load balancer.
+      await http?.close();
       await client.destroy();
       await store.close();
     },

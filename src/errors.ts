@@ -61,14 +61,17 @@ export class UpstreamError extends UserFacingError {
   readonly kind = 'upstream' as const;
   /** fal said (or the failure shows) that trying the same call again may work. */
   readonly retryable: boolean;
+  /** How long fal asked us to wait before trying again (its Retry-After header), when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     memberMessage: MemberText,
     readonly code: string,
-    options?: { cause?: unknown; logMessage?: string; retryable?: boolean; saysNotCharged?: boolean },
+    options?: { cause?: unknown; logMessage?: string; retryable?: boolean; saysNotCharged?: boolean; retryAfterMs?: number },
   ) {
     super(memberMessage, options);
     this.retryable = options?.retryable ?? false;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

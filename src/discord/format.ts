@@ -86,6 +86,9 @@ export function renderProgress(job: Job, view: ProgressView): string {
     case 'preparing':
       status = `${t['progress.checking']} · ${elapsed}${estimate}${view.reservation ? `\n${renderCost(view.reservation, localeOf(job.locale))}` : ''}`;
       break;
+    case 'waitingForFal':
+      status = `${t['progress.waitingForFal']} · ${elapsed}`;
+      break;
     case 'queued':
       status =
         view.queuePosition !== null && view.queuePosition > 0

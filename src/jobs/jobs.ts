@@ -21,6 +21,7 @@ export interface JobsDeps {
   courier: VideoCourier;
   logger: Logger;
   now: Clock;
+  submitBackoffMs?: number;
 }
 
 /** The jobs part as the rest of the bot uses it: intake, runner and recovery wired together. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { UpstreamError, UserFacingError, memberMessageFor, newReportId, statesNoCharge } from '../errors.js';
+import { QuotaError, UpstreamError, UserFacingError, memberMessageFor, newReportId, statesNoCharge } from '../errors.js';
 import { en } from '../i18n/en.js';
 import { DEFAULT_LOCALE, localeOf, type Locale } from '../i18n/locale.js';
 import { messagesFor } from '../i18n/text.js';
@@ -91,7 +91,7 @@ export class JobLifecycle {
       existing,
       'failed',
       { errorCode: code, errorMessage: say(DEFAULT_LOCALE) },
-      { charged, memberMessage, notifyMember: options.notify },
+      { charged, memberMessage, notifyMember: options.notify, ...(error instanceof QuotaError ? { refusedBy: error.rule } : {}) },
     );
     if (!failed) return;
     if (error instanceof UserFacingError) this.log(failed).info({ code, reason: error.message }, 'job failed');

@@ -18,6 +18,8 @@ const PHASE_OF_STATE: Partial<Record<Job['state'], ProgressPhase>> = {
  */
 export function progressPhaseOf(event: JobEvent): ProgressPhase | undefined {
   if (event.type === 'ended') return undefined;
+  // A prepared job that moves to prepared again is a submit fal refused as busy, about to be retried.
+  if (event.type === 'changed' && event.from === 'prepared' && event.job.state === 'prepared') return 'waitingForFal';
   return event.type === 'acknowledged' ? 'preparing' : PHASE_OF_STATE[event.job.state];
 }
 
@@ -31,7 +33,8 @@ export function progressViewFor(event: JobEvent, now: number, typical: TypicalTi
     queuePosition: job.queuePosition,
     elapsedMs: now - job.createdAt,
     // Once fal is done there is nothing left to estimate: the video is being fetched.
-    estimate: phase === 'delivering' ? null : estimate({ ...job, phase }, typical, now),
+    // While fal refuses the job there is no telling when it will take it.
+    estimate: phase === 'delivering' || phase === 'waitingForFal' ? null : estimate({ ...job, phase }, typical, now),
     lastLog: job.lastLog,
     cancellable: isCancellable(job.state),
     ...(event.type === 'acknowledged' ? { reservation: event.reservation } : {}),

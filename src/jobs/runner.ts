@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
+import { submitWithRetry } from './submitWithRetry.js';
 import { readResult, trackUntilComplete, type TrackingDeps } from './tracking.js';
 import type { VideoCourier } from './types.js';
 import { chooseDelivery } from './videoDelivery.js';
@@ -18,7 +19,7 @@ import { chooseDelivery } from './videoDelivery.js';
 export interface JobRunnerDeps {
   config: Pick<
     Config,
-    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes'
+    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes' | 'submitRetryMs'
   >;
   jobs: JobRepository;
   fal: FalGateway;
@@ -26,6 +27,8 @@ export interface JobRunnerDeps {
   lifecycle: JobLifecycle;
   courier: VideoCourier;
   now: Clock;
+  /** First wait after fal refused a submit as busy without Retry-After (tests shorten it). */
+  submitBackoffMs?: number;
 }
 
 
@@ -100,7 +103,14 @@ export class JobRunner {
 
     if (this.stopping) throw new UnavailableError(localized('error.restarting'));
     lifecycle.log(prepared).info('submitting to fal');
-    const { requestId } = await fal.submit(model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }));
+    const { requestId } = await submitWithRetry(prepared, model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }), {
+      fal,
+      lifecycle,
+      now: this.deps.now,
+      retryForMs: config.submitRetryMs,
+      signal: this.stopController.signal,
+      ...(this.deps.submitBackoffMs !== undefined ? { firstBackoffMs: this.deps.submitBackoffMs } : {}),
+    });
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
     const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });

@@ -27,7 +27,8 @@ const forward: Record<JobState, readonly JobState[]> = {
   received: ['validated'],
   validated: ['reserved'],
   reserved: ['prepared'],
-  prepared: ['submitted'],
+  // prepared → prepared: fal said it is busy and the submit is tried again (submitWithRetry.ts).
+  prepared: ['prepared', 'submitted'],
   // fal may report any later phase on the first poll (a short queue, a fast job).
   submitted: ['queued', 'running', 'delivering'],
   queued: ['queued', 'running', 'delivering'],

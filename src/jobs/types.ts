@@ -30,7 +30,7 @@ export interface AnimateRequest {
   promptExpansion: boolean;
 }
 
-export type ProgressPhase = 'preparing' | 'queued' | 'running' | 'delivering';
+export type ProgressPhase = 'preparing' | 'waitingForFal' | 'queued' | 'running' | 'delivering';
 
 export interface ProgressView {
   phase: ProgressPhase;

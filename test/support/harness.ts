@@ -40,6 +40,8 @@ export interface HarnessOptions {
   logLevel?: string;
   /** What the router answers instead of commands/registry.ts (router tests add handlers of every kind). */
   interactionHandlers?: readonly InteractionHandler[];
+  /** First wait after fal refused a submit as busy without Retry-After (the app's default is seconds). */
+  submitBackoffMs?: number;
 }
 
 /** Room for every clip a job test makes (see HarnessOptions.operatorQuotaDefaults). */
@@ -124,6 +126,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.now ? { now: options.now } : {}),
       ...(options.models ? { models: options.models } : {}),
       ...(options.interactionHandlers ? { interactionHandlers: options.interactionHandlers } : {}),
+      ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
       ...(schema ? { store: { schema } } : {}),
     });
     await app.start();
