@@ -14,7 +14,11 @@ import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
 import { createReadiness, type Readiness } from './http/readiness.js';
+import { FAL_WEBHOOK_PATH, falWebhookRoute } from './http/falWebhookRoute.js';
 import { createHttpServer, type HttpPlugin, type HttpServer } from './http/server.js';
+import { createWebhookVerifier } from './fal/webhookVerifier.js';
+import { createFalHints } from './jobs/falHints.js';
+import { webhookPacer } from './jobs/tracking.js';
 import { createBotMetrics } from './metrics/botMetrics.js';
 import { observeDiscordRequests } from './metrics/discordRequests.js';
 import { createModelRegistry, withPrices, type ModelRegistry } from './fal/models/registry.js';
@@ -94,13 +98,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   const metrics = createBotMetrics(new Registry(), events);
   observeDiscordRequests(client.rest, metrics.observeDiscord);
   const models = options.models ?? createModelRegistry([withPrices(wan25, config.priceCentsPerSecond)]);
+  const { publicUrl } = config.webhooks;
   const fal = createFalGateway({
     key: config.fal.key,
     baseUrl: config.fal.baseUrl,
     endpointIds: models.all.map((model) => model.endpointId),
     logger: logger.child({ part: 'fal' }),
     observe: metrics.observeFal,
+    webhookUrl: publicUrl ? `${publicUrl}${FAL_WEBHOOK_PATH}` : undefined,
   });
+  // With a public URL fal calls us when a job ends; the trackers wait for that (or a slow safety poll).
+  const hints = publicUrl ? createFalHints() : undefined;
+  const httpPlugins: HttpPlugin[] = [...(options.httpPlugins ?? [])];
+  if (hints) {
+    const verifier = createWebhookVerifier({ jwksUrl: config.webhooks.jwksUrl });
+    httpPlugins.push(falWebhookRoute({ verifier, hints, logger: logger.child({ part: 'fal-webhook' }) }));
+  }
   const jobRepository = new JobRepository(store.db, now);
   const ledger = new QuotaLedger({
     store,
@@ -132,6 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     now,
     ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
+    ...(hints ? { pacer: webhookPacer(hints, config.webhooks.safetyPollMs) } : {}),
   });
   let stopping = false;
   let http: HttpServer | undefined;
@@ -180,7 +194,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           registry: metrics.registry,
           readiness,
           logger: logger.child({ part: 'http' }),
-          plugins: options.httpPlugins ?? [],
+          plugins: httpPlugins,
         });
       }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

@@ -199,6 +199,9 @@ export function parseDeployConfig(env: Env): Pick<Config['discord'], 'token' | '
 
 export function parseConfig(env: Env): Config {
   const e = parseOrThrow(envSchema, env);
+  if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
+    throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
+  }
   return {
     discord: {
       token: e.DISCORD_TOKEN,

@@ -9,6 +9,7 @@ import type { JobRepository } from './jobRepository.js';
 import { JobLifecycle } from './lifecycle.js';
 import { recoverJobs, type RecoveryReport } from './recovery.js';
 import { JobRunner, type JobRunnerDeps } from './runner.js';
+import type { StatusPacer } from './tracking.js';
 import type { VideoCourier } from './types.js';
 
 export interface JobsDeps {
@@ -22,6 +23,7 @@ export interface JobsDeps {
   logger: Logger;
   now: Clock;
   submitBackoffMs?: number;
+  pacer?: StatusPacer;
 }
 
 /** The jobs part as the rest of the bot uses it: intake, runner and recovery wired together. */

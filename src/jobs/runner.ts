@@ -12,7 +12,7 @@ import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
 import { submitWithRetry } from './submitWithRetry.js';
-import { readResult, trackUntilComplete, type TrackingDeps } from './tracking.js';
+import { readResult, trackUntilComplete, type StatusPacer, type TrackingDeps } from './tracking.js';
 import type { VideoCourier } from './types.js';
 import { chooseDelivery } from './videoDelivery.js';
 
@@ -29,6 +29,8 @@ export interface JobRunnerDeps {
   now: Clock;
   /** First wait after fal refused a submit as busy without Retry-After (tests shorten it). */
   submitBackoffMs?: number;
+  /** When fal is asked for a job's status; polling every POLL_INTERVAL_MS unless given (webhook mode). */
+  pacer?: StatusPacer;
 }
 
 
@@ -111,10 +113,12 @@ export class JobRunner {
       signal: this.stopController.signal,
       ...(this.deps.submitBackoffMs !== undefined ? { firstBackoffMs: this.deps.submitBackoffMs } : {}),
     });
+    this.deps.pacer?.expect(requestId);
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
     const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });
     if (!submitted) {
+      this.deps.pacer?.done(requestId);
       // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
       await jobs.update(prepared.id, { requestId });
       await fal
@@ -176,7 +180,7 @@ export class JobRunner {
   }
 
   private tracking(): TrackingDeps {
-    const { config, fal, lifecycle, now } = this.deps;
-    return { config, fal, lifecycle, now, signal: this.stopController.signal };
+    const { config, fal, lifecycle, now, pacer } = this.deps;
+    return { config, fal, lifecycle, now, signal: this.stopController.signal, ...(pacer ? { pacer } : {}) };
   }
 }

@@ -7,6 +7,7 @@ import { localized, type LocalizedText } from '../i18n/text.js';
 import type { QueueStatus } from '../fal/queueStatus.js';
 import type { Clock } from '../util/clock.js';
 import { sleep } from '../util/sleep.js';
+import type { FalHints } from './falHints.js';
 import type { Job } from './job.js';
 import type { JobLifecycle } from './lifecycle.js';
 
@@ -19,6 +20,43 @@ export interface TrackingDeps {
   lifecycle: JobLifecycle;
   now: Clock;
   signal: AbortSignal;
+  /** When to ask fal next; polling every `pollIntervalMs` unless given. */
+  pacer?: StatusPacer;
+}
+
+/** Decides when the tracker asks fal for a job's status. */
+export interface StatusPacer {
+  /** Whether to ask at once when tracking starts; false waits first (fal will call when there is news). */
+  asksFirst(job: Job): boolean;
+  /** Resolves when it is time to ask again, or when `signal` aborts. */
+  wait(requestId: string, signal: AbortSignal): Promise<void>;
+  /** The submit just returned this id: listen for its webhook from now on, before anything else happens. */
+  expect(requestId: string): void;
+  /** Tracking of this request ended: stop listening for it. */
+  done(requestId: string): void;
+}
+
+/** Asks fal every `intervalMs`: the mode without a public URL. */
+export function pollingPacer(intervalMs: number): StatusPacer {
+  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), expect: () => undefined, done: () => undefined };
+}
+
+/**
+ * Waits for fal's webhook (a hint, confirmed by one status read) or the slow
+ * safety poll, whichever comes first: a few fal calls per job instead of one
+ * every poll interval, and no lost job when a webhook never arrives.
+ */
+export function webhookPacer(hints: FalHints, safetyPollMs: number): StatusPacer {
+  return {
+    // Just submitted, fal has nothing to say yet; after a restart, ask at once.
+    asksFirst: (job) => job.state !== 'submitted',
+    async wait(requestId, signal) {
+      hints.watch(requestId);
+      await hints.wait(requestId, safetyPollMs, signal);
+    },
+    expect: (requestId) => hints.watch(requestId),
+    done: (requestId) => hints.unwatch(requestId),
+  };
 }
 
 /**
@@ -31,9 +69,19 @@ export interface TrackingDeps {
  * video that was made meanwhile.
  */
 export async function trackUntilComplete(job: Job, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
-  const { fal, config, now, lifecycle, signal } = deps;
   const requestId = job.requestId;
   if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
+  const pacer = deps.pacer ?? pollingPacer(deps.config.pollIntervalMs);
+  try {
+    if (!pacer.asksFirst(job)) await pacer.wait(requestId, deps.signal);
+    return await followStatus(job, requestId, model, pacer, deps);
+  } finally {
+    pacer.done(requestId);
+  }
+}
+
+async function followStatus(job: Job, requestId: string, model: VideoModel, pacer: StatusPacer, deps: TrackingDeps): Promise<Job | undefined> {
+  const { fal, config, now, lifecycle, signal } = deps;
   let current = job;
   while (!signal.aborted) {
     let status: QueueStatus | undefined;
@@ -72,7 +120,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
         queuePosition: null,
       });
     }
-    await sleep(config.pollIntervalMs, signal);
+    await pacer.wait(requestId, signal);
   }
   return undefined;
 }

@@ -106,6 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     POLL_INTERVAL_MS: '25',
     PROGRESS_EDIT_INTERVAL_MS: '150',
     LOG_LEVEL: options.logLevel ?? 'debug',
+    // fal's webhooks (when a test sets PUBLIC_URL) are signed with the fake's test key.
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
     ...options.env,
   });
   const logLines: string[] = [];
