@@ -6,8 +6,7 @@
 import type { FileServing } from './cdn.js';
 import type { FalErrorResponse } from './errors.js';
 import { createGate, type Gate } from './gate.js';
-import type { WebhookKind } from './webhooks.js';
-import { isSubmitStep, type FalOutput, type FalScript, type FalStep, type SubmitStep } from './scripts.js';
+import { isSubmitStep, type FalOutput, type FalScript, type FalStep, type SubmitStep, type WebhookKind } from './scripts.js';
 
 /** The fake's own view of a job. On the wire a cancelled job reports COMPLETED. */
 export type FakeFalJobState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';

@@ -28,7 +28,9 @@
 // as soon as the job reaches it, so a webhook step placed after `completes()` would fire the
 // moment the job completes.
 import type { FalErrorResponse } from './errors.js';
-import type { WebhookKind } from './webhooks.js';
+
+/** How a webhook is made (./webhooks.ts): `signed` is fal's own; the others must be rejected. */
+export type WebhookKind = 'signed' | 'badSignature' | 'unsigned' | 'stale' | 'unknownKey';
 
 /** What `completes` hands back; what is left out follows the input or the sample video. */
 export interface FalOutput {

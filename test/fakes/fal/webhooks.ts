@@ -5,9 +5,9 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { sendJson, type FakeRoute } from './http.js';
 import type { FakeJob } from './job.js';
+import type { WebhookKind } from './scripts.js';
 
-/** How a webhook is made: `signed` is fal's own; the others must be rejected. */
-export type WebhookKind = 'signed' | 'badSignature' | 'unsigned' | 'stale' | 'unknownKey';
+export type { WebhookKind } from './scripts.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 const USER_ID = 'fake-fal-user';
