@@ -33,7 +33,7 @@ const PHASE_BUCKETS_SECONDS = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120, 180, 300
  * fal and Discord calls are counted by observers handed to their clients at
  * the composition root. Labels are bounded sets: never a server or member id.
  */
-export function createBotMetrics(registry: Registry, events: JobEvents, now: () => number = Date.now): BotMetrics {
+export function createBotMetrics(registry: Registry, events: JobEvents): BotMetrics {
   collectDefaultMetrics({ register: registry });
   const jobs = new Counter({
     name: 'animate_jobs_total',
@@ -78,7 +78,7 @@ export function createBotMetrics(registry: Registry, events: JobEvents, now: () 
     const { job, outcome } = event;
     jobs.inc({ state: job.state });
     if (outcome.refusedBy) refusals.inc({ rule: outcome.refusedBy });
-    if (job.charged) spend.inc({ period: monthOf(event.at || now()) }, job.costCents);
+    if (job.charged) spend.inc({ period: monthOf(event.at) }, job.costCents);
     if (job.state !== 'delivered') return;
     for (const [phase, measure] of Object.entries(PHASES)) {
       const seconds = measure(job);
