@@ -81,7 +81,8 @@ export const animate = {
     const channel = interaction.channel;
     const member = { roleIds: roleIdsOf(interaction.member), parentChannelId: channel?.isThread() ? channel.parentId : null };
     await jobs.start(request, replyTargetOf(interaction), member, async () => {
-      await interaction.deferReply();
+      const response = await interaction.deferReply({ withResponse: true });
+      return response.resource?.message?.id ?? null;
     });
   },
 } satisfies SlashCommand;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
+import { DASHBOARD_ENV, dashboardConfigFrom, type DashboardConfig } from './dashboardConfig.js';
 import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
@@ -87,6 +88,8 @@ const envSchema = z.object({
   ...OPERATOR_DEFAULTS_ENV,
   ALLOWED_GUILD_IDS: snowflakeList.default([]),
   QUOTA_ADMIN_ROLE_IDS: snowflakeList.default([]),
+  // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
+  ...DASHBOARD_ENV,
 });
 
 export type Env = Record<string, string | undefined>;
@@ -119,6 +122,8 @@ export interface Config {
   priceCentsPerSecond: Record<Resolution, number>;
   shutdownGraceMs: number;
   quota: QuotaConfig;
+  /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
+  dashboard: DashboardConfig | null;
 }
 
 export interface QuotaConfig {
@@ -175,6 +180,8 @@ export function parseDeployConfig(env: Env): Pick<Config['discord'], 'token' | '
 
 export function parseConfig(env: Env): Config {
   const e = parseOrThrow(envSchema, env);
+  const { dashboard, problems } = dashboardConfigFrom(e);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
       token: e.DISCORD_TOKEN,
@@ -202,10 +209,12 @@ export function parseConfig(env: Env): Config {
       adminRoleIds: e.QUOTA_ADMIN_ROLE_IDS,
       defaults: operatorDefaultsFrom(e),
     },
+    dashboard,
   };
 }
 
 /** The secrets in a config, so logs and messages can be checked against them. */
 export function secretsOf(config: Config): string[] {
-  return [config.discord.token, config.fal.key];
+  const dashboard = config.dashboard ? [config.dashboard.clientSecret, config.dashboard.sessionSecret] : [];
+  return [config.discord.token, config.fal.key, ...dashboard];
 }

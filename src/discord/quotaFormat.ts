@@ -99,7 +99,8 @@ export function historyEmbed(entries: readonly AuditEntry[]): EmbedBuilder {
   const lines = entries.map((entry) => {
     const when = discordTime(entry.at, 'f');
     if (entry.setting === 'memberReset') return `${when} <@${entry.actorId}> reset <@${String(entry.newValue)}>’s use`;
-    return `${when} <@${entry.actorId}> **${settingName(entry.setting)}**: ${formatSetting(entry.setting, entry.oldValue)} → ${formatSetting(entry.setting, entry.newValue)}`;
+    const via = entry.via === 'dashboard' ? ' *(via dashboard)*' : '';
+    return `${when} <@${entry.actorId}> **${settingName(entry.setting)}**: ${formatSetting(entry.setting, entry.oldValue)} → ${formatSetting(entry.setting, entry.newValue)}${via}`;
   });
   return new EmbedBuilder()
     .setColor(COLOR_INFO)

@@ -49,6 +49,8 @@ export interface Job {
   errorMessage: string | null;
   /** Set with the final state: whether the member paid. Null while unfinished. */
   charged: boolean | null;
+  /** The member's reply in Discord (its message id), once the acknowledgement said it. */
+  replyMessageId: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -93,6 +95,7 @@ export type JobChanges = Partial<
     | 'errorCode'
     | 'errorMessage'
     | 'charged'
+    | 'replyMessageId'
     | 'submittedAt'
     | 'startedAt'
     | 'finishedAt'
