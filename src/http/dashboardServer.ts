@@ -38,9 +38,8 @@ export interface DashboardServer {
 export async function startDashboardServer(options: { deps: DashboardDeps; host: string; port: number }): Promise<DashboardServer> {
   const server = Fastify({
     // pino's Logger is Fastify's logger; only the two libraries' type declarations differ.
+    // (Request lines quote the OAuth2 callback's URL: the logger scrubs its code and state.)
     loggerInstance: options.deps.logger.child({ part: 'http' }) as FastifyBaseLogger,
-    // One line per request is the HTTP server's business; the dashboard logs what people do.
-    disableRequestLogging: true,
   });
   await server.register(dashboardPlugin(options.deps));
   const address = await server.listen({ host: options.host, port: options.port });

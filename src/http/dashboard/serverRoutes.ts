@@ -78,7 +78,7 @@ export function serverRoutes(scope: FastifyInstance, context: DashboardContext):
       // Checked again inside, by the same rules: an InputError here becomes a 400 page.
       const changes = await deps.quota.updateSettings(server.guildId, session.userId, patch, { via: 'dashboard' });
       const names = await namesFor(context, server.guildId, guild, []);
-      session.flash = changes.length === 0 ? 'Nothing changed: those were already the settings.' : `Saved. ${describeChanges(changes, names)}`;
+      session.flash = changes.length === 0 ? 'Nothing changed: those were already the settings.' : `Saved: ${describeChanges(changes, names)}`;
       if (changes.length > 0) await announce(context, server.guildId, session.userId, changes);
       return reply.redirect(paths.server(server.guildId), 303);
     },
@@ -199,7 +199,8 @@ function describeChanges(changes: readonly SettingChange[], names: DiscordNames)
     (change) =>
       `${settingName(change.setting)}: ${plainDiscordText(formatSetting(change.setting, change.oldValue), names)} → ${plainDiscordText(formatSetting(change.setting, change.newValue), names)}`,
   );
-  return `${lines.join(' · ')}.`;
+  const text = `${lines.join(' · ')}.`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Told to the mod-log like every quota change; the change is saved whatever Discord answers. */

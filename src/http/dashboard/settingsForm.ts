@@ -222,7 +222,9 @@ function fieldFor(setting: QuotaSetting, overview: QuotaOverview, guild: GuildDi
     };
   }
   const text = formValueOf(input, applied);
-  const common = { ...base, label: capitalise(show.label), hint: input.description, value: text, original: text };
+  // A /quota option left out leaves its rule unchanged ("default: unchanged"); a form field always has a value.
+  const hint = input.description.replace(/;\s*default: unchanged$/, '');
+  const common = { ...base, label: capitalise(show.label), hint, value: text, original: text };
   switch (input.type) {
     case 'number':
       return { ...common, kind: 'money', ...bounds(input) };

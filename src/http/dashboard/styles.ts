@@ -64,15 +64,19 @@ meter.budget { display: block; width: 100%; max-width: 36rem; height: 1.25rem; m
 .button, button { display: inline-flex; align-items: center; justify-content: center; min-height: 2.75rem; padding: 0.5rem 1.1rem; border: 2px solid var(--accent); border-radius: var(--radius); background: var(--accent); color: var(--accent-text); font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
 .button.secondary { background: var(--card); color: var(--accent); }
 
+main > section { margin-bottom: 1.5rem; }
+form.settings .sections { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); align-items: start; }
 form.settings fieldset { border: 1px solid var(--line); border-radius: var(--radius); background: var(--card); margin: 0 0 1rem; padding: 0.75rem 1rem 1rem; min-width: 0; }
 form.settings legend { font-weight: 700; font-size: 1.1rem; padding: 0 0.25rem; }
 .field { margin: 0.75rem 0 0; }
 .field > label, .field > .label { display: block; font-weight: 600; }
 .hint { display: block; color: var(--muted); font-size: 0.9rem; }
 input[type="text"], input[type="number"], input[type="date"], select { display: block; width: 100%; max-width: 24rem; min-height: 2.75rem; padding: 0.4rem 0.6rem; border: 1px solid #8c959f; border-radius: 6px; background: #ffffff; color: var(--text); font: inherit; }
-[aria-invalid="true"] { border-color: var(--danger); border-width: 2px; }
+input[aria-invalid="true"], select[aria-invalid="true"] { border: 2px solid var(--danger); }
 .field-error { color: var(--danger); font-weight: 600; margin: 0.25rem 0 0; }
-.default-toggle { display: flex; align-items: center; gap: 0.5rem; margin-top: 0.35rem; font-size: 0.95rem; }
+.field > label.default-toggle { display: flex; align-items: center; gap: 0.5rem; min-height: 2.75rem; margin-top: 0.25rem; font-weight: 400; }
+form.settings fieldset.field { border: 0; padding: 0; margin: 1rem 0 0; min-width: 0; background: none; }
+form.settings fieldset.field > legend { padding: 0; font-weight: 600; font-size: 1rem; }
 input[type="checkbox"] { width: 1.25rem; height: 1.25rem; margin: 0; flex: none; }
 .checks { display: grid; gap: 0.25rem 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr)); max-height: 16rem; overflow: auto; padding: 0.25rem; border: 1px solid var(--line); border-radius: 6px; margin: 0.35rem 0 0; }
 .checks label { display: flex; align-items: center; gap: 0.5rem; min-height: 2.5rem; overflow-wrap: anywhere; }
@@ -83,7 +87,8 @@ input[type="checkbox"] { width: 1.25rem; height: 1.25rem; margin: 0; flex: none;
 .error-summary ul { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 .notice { border-left: 6px solid var(--warn); background: #fff8c5; padding: 0.75rem 1rem; border-radius: var(--radius); margin: 0 0 1rem; }
 
-.filters { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 11rem), 1fr)); align-items: end; }
+.filters { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 11rem), 1fr)); align-items: start; }
+.filters .actions { align-self: end; }
 .filters .field { margin: 0; }
 .table-wrap { overflow-x: auto; }
 table { width: 100%; border-collapse: collapse; background: var(--card); }
@@ -101,7 +106,8 @@ td.prompt { max-width: 28rem; overflow-wrap: anywhere; }
   h1 { font-size: 1.35rem; }
   main { padding: 0.75rem; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack caption { display: block; width: 100%; }
+  table.stack { background: transparent; }
   table.stack tr { border: 1px solid var(--line); border-radius: var(--radius); margin: 0 0 0.75rem; padding: 0.25rem 0; background: var(--card); }
   table.stack td { border: 0; padding: 0.25rem 0.75rem; display: grid; grid-template-columns: 6.5rem 1fr; gap: 0.5rem; }
   table.stack td::before { content: attr(data-label); color: var(--muted); font-size: 0.85rem; }

@@ -5,7 +5,7 @@ import { plainDiscordText, type DiscordNames } from '../discordText.js';
 import { html, type Html } from '../html.js';
 import { paths } from '../paths.js';
 import { layout, type Viewer } from './layout.js';
-import { pager, timeOf } from './pieces.js';
+import { cell, pager, timeOf } from './pieces.js';
 
 export interface AuditPageInput {
   viewer: Viewer;
@@ -47,10 +47,10 @@ function entryRow(entry: AuditEntry, names: DiscordNames): Html {
     ? `gave ${names.user(subject) ?? `member ${subject}`} back today’s clips and cooldown`
     : `${plainDiscordText(formatSetting(entry.setting, entry.oldValue), names)} → ${plainDiscordText(formatSetting(entry.setting, entry.newValue), names)}`;
   return html`<tr>
-  <td data-label="When">${timeOf(entry.at)}</td>
-  <td data-label="Who"><bdi>${who}</bdi></td>
-  <td data-label="Setting">${isReset ? 'member reset' : settingName(entry.setting)}</td>
-  <td data-label="Change"><bdi>${change}</bdi></td>
-  <td data-label="Where">${entry.via === 'dashboard' ? 'dashboard' : '/quota'}</td>
+  ${cell('When', timeOf(entry.at))}
+  ${cell('Who', html`<bdi>${who}</bdi>`)}
+  ${cell('Setting', isReset ? 'member reset' : settingName(entry.setting))}
+  ${cell('Change', html`<bdi>${change}</bdi>`)}
+  ${cell('Where', entry.via === 'dashboard' ? 'dashboard' : '/quota')}
 </tr>`;
 }

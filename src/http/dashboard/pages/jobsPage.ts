@@ -5,7 +5,7 @@ import { plainDiscordText, type DiscordNames } from '../discordText.js';
 import { html, type Html } from '../html.js';
 import { discordMessageUrl, paths } from '../paths.js';
 import { layout, type Viewer } from './layout.js';
-import { formatDuration, pager, stateBadge, timeOf } from './pieces.js';
+import { cell, formatDuration, pager, stateBadge, timeOf } from './pieces.js';
 
 /** The job history's filters as the form shows them (text, as typed). */
 export interface JobFilterView {
@@ -77,13 +77,13 @@ function jobRow(job: JobSummary, guildId: string, filter: JobFilterView, names: 
   const cost =
     job.charged === null ? `${formatUsd(job.costCents)} reserved` : job.charged ? formatUsd(job.costCents) : html`<s>${formatUsd(job.costCents)}</s> not charged`;
   return html`<tr>
-  <td data-label="When">${timeOf(job.createdAt)}</td>
-  <td data-label="Who"><a href="${paths.jobs(guildId, { ...filterQuery(filter), member: job.userId })}" title="Only this member’s jobs"><bdi>${name ?? `member ${job.userId}`}</bdi></a></td>
-  <td data-label="Prompt" class="prompt"><bdi>${job.prompt}</bdi>${job.endNote && html`<br><span class="muted small">${plainDiscordText(job.endNote, names)}</span>`}</td>
-  <td data-label="State">${stateBadge(job.state)}</td>
-  <td data-label="Cost">${cost}<br><span class="muted small">${job.resolution} · ${job.durationSeconds} s</span></td>
-  <td data-label="Time">${job.finishedAt === null ? '—' : formatDuration(job.finishedAt - job.createdAt)}</td>
-  <td data-label="Message"><a href="${discordMessageUrl(job.guildId, job.channelId, job.replyMessageId)}">${job.replyMessageId === null ? 'Open the channel' : 'Open in Discord'}</a></td>
+  ${cell('When', timeOf(job.createdAt))}
+  ${cell('Who', html`<a href="${paths.jobs(guildId, { ...filterQuery(filter), member: job.userId })}" title="Only this member’s jobs"><bdi>${name ?? `member ${job.userId}`}</bdi></a>`)}
+  ${cell('Prompt', html`<bdi>${job.prompt}</bdi>${job.endNote && html`<br><span class="muted small">${plainDiscordText(job.endNote, names)}</span>`}`, 'prompt')}
+  ${cell('State', stateBadge(job.state))}
+  ${cell('Cost', html`${cost}<br><span class="muted small">${job.resolution} · ${job.durationSeconds} s</span>`)}
+  ${cell('Time', job.finishedAt === null ? '—' : formatDuration(job.finishedAt - job.createdAt))}
+  ${cell('Message', html`<a href="${discordMessageUrl(job.guildId, job.channelId, job.replyMessageId)}">${job.replyMessageId === null ? 'Open the channel' : 'Open in Discord'}</a>`)}
 </tr>`;
 }
 

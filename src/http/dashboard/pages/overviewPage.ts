@@ -21,10 +21,11 @@ export interface OverviewPageInput {
   formErrors?: boolean;
 }
 
-const CHARTS: ReadonlyArray<{ chart: ChartName; caption: string }> = [
-  { chart: 'spend-per-day', caption: 'Spend per day (UTC), the running total and the budget' },
-  { chart: 'spend-per-member', caption: 'Biggest spenders this period' },
-  { chart: 'spend-per-resolution', caption: 'Spend per resolution this period' },
+/** Sizes as src/media/charts draws them, so the page keeps its place while they load. */
+const CHARTS: ReadonlyArray<{ chart: ChartName; caption: string; width: number; height: number }> = [
+  { chart: 'spend-per-day', caption: 'Spend per day (UTC), the running total and the budget', width: 800, height: 400 },
+  { chart: 'spend-per-member', caption: 'Biggest spenders this period', width: 800, height: 400 },
+  { chart: 'spend-per-resolution', caption: 'Spend per resolution this period', width: 600, height: 360 },
 ];
 
 export function overviewPage(input: OverviewPageInput): string {
@@ -34,17 +35,18 @@ export function overviewPage(input: OverviewPageInput): string {
     viewer: input.viewer,
     server: { guildId: access.guildId, guildName: access.guildName, standing: access.standing, current: 'overview' },
     flash: input.flash,
-    body: html`${spendingCard(overview)}
+    body: html`${input.formErrors && errorSummary(input.form)}
+${spendingCard(overview)}
 <section aria-labelledby="charts-heading">
   <h2 id="charts-heading">Where the money went ${overview.period.label}</h2>
   <div class="charts">${CHARTS.map(
-    ({ chart, caption }) => html`<figure class="card">
-    <img src="${paths.chart(access.guildId, chart)}" alt="${input.charts[chart]}" width="800" height="400" loading="lazy" decoding="async">
+    ({ chart, caption, width, height }) => html`<figure class="card">
+    <img src="${paths.chart(access.guildId, chart)}" alt="${input.charts[chart]}" width="${width}" height="${height}" decoding="async">
     <figcaption>${caption}</figcaption>
   </figure>`,
   )}</div>
 </section>
-${settingsFormView(access.guildId, input.form, input.viewer.csrfToken, input.formErrors ?? false)}`,
+${settingsFormView(access.guildId, input.form, input.viewer.csrfToken)}`,
   });
 }
 
@@ -68,27 +70,30 @@ function spendingCard(overview: QuotaOverview): Html {
 </section>`;
 }
 
-function settingsFormView(guildId: string, groups: readonly FieldGroup[], csrfToken: string, showErrors: boolean): Html {
+/** First on the page, as the form comes back: what to correct, each a link to its field. */
+function errorSummary(groups: readonly FieldGroup[]): Html {
   const invalid = groups.flatMap((group) => group.fields.filter((field) => field.error !== undefined));
+  if (invalid.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" id="errors">
+  <h2 id="error-summary-title">Nothing was saved: ${invalid.length === 1 ? 'one value needs' : `${invalid.length} values need`} correcting</h2>
+  <ul>${invalid.map((field) => html`<li><a href="#${fieldId(field)}">${field.label}</a>: ${field.error}</li>`)}</ul>
+</div>`;
+}
+
+function settingsFormView(guildId: string, groups: readonly FieldGroup[], csrfToken: string): Html {
   return html`<section aria-labelledby="settings-heading">
   <h2 id="settings-heading">Rules</h2>
-  <p class="muted small">Only what you change is saved; a setting left alone keeps following the bot operator’s default. Every change is
-     written to the audit log and announced in the mod-log.</p>
-  ${showErrors &&
-    invalid.length > 0 &&
-    html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="errors">
-    <h3 id="error-summary-title">Nothing was saved: ${invalid.length === 1 ? 'one value needs' : `${invalid.length} values need`} correcting</h3>
-    <ul>${invalid.map((field) => html`<li><a href="#${fieldId(field)}">${field.label}</a>: ${field.error}</li>`)}</ul>
-  </div>`}
+  <p class="muted small">Only what you change is saved: a value you change is set for this server; ticking “Use the operator’s default”
+     (on a value you left alone) returns it to the bot operator’s default. Every change is written to the audit log and announced in the mod-log.</p>
   <form class="settings" method="post" action="${paths.settings(guildId)}" novalidate>
     <input type="hidden" name="_csrf" value="${csrfToken}">
-    ${groups.map(
+    <div class="sections">${groups.map(
       (group) => html`<fieldset id="section-${group.id}">
       <legend>${group.title}</legend>
       ${group.note && html`<p class="hint">${group.note}</p>`}
       ${group.fields.map(fieldView)}
     </fieldset>`,
-    )}
+    )}</div>
     <div class="actions"><button type="submit">Save changes</button><a href="${paths.server(guildId)}">Discard changes</a></div>
   </form>
 </section>`;
@@ -104,10 +109,10 @@ function fieldView(field: SettingField): Html {
   const invalid = field.error === undefined ? '' : html` aria-invalid="true"`;
   const error = field.error !== undefined && html`<p class="field-error" id="${id}-error">${field.error}</p>`;
   const original = html`<input type="hidden" name="${ORIGINAL_PREFIX}${field.setting}" value="${field.original}">`;
-  const hint = html`<span class="hint" id="${id}-hint">${field.hint}${field.defaultLabel !== null ? ` · Operator default: ${field.defaultLabel}` : ''}</span>`;
+  const hint = html`<span class="hint" id="${id}-hint">${field.hint}</span>`;
   const defaultToggle =
     field.defaultLabel !== null &&
-    html`<label class="default-toggle"><input type="checkbox" name="${DEFAULT_PREFIX}${field.setting}"${field.usesDefault ? html` checked` : ''}> Follow the operator’s default (${field.defaultLabel}) when left unchanged</label>`;
+    html`<label class="default-toggle"><input type="checkbox" name="${DEFAULT_PREFIX}${field.setting}"${field.usesDefault ? html` checked` : ''}> Use the operator’s default (${field.defaultLabel})</label>`;
 
   if (field.kind === 'channelList' || field.kind === 'roleList') {
     const chosen = new Set(field.value as readonly string[]);

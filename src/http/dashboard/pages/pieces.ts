@@ -1,6 +1,6 @@
 import type { JobState } from '../../../jobs/states.js';
 import { formatUtc, isoTime } from '../discordText.js';
-import { html, type Html } from '../html.js';
+import { html, type Html, type HtmlValue } from '../html.js';
 
 /** Small pieces the pages share. */
 
@@ -33,6 +33,15 @@ export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.slice(0, 2).map((word) => [...word][0] ?? '');
   return letters.join('').toUpperCase() || '?';
+}
+
+/**
+ * A table cell that can become a labelled row of a card on a phone (CSS
+ * `table.stack`): its content sits in one box, so the label and the content
+ * are always the two columns.
+ */
+export function cell(label: string, content: HtmlValue, className?: string): Html {
+  return html`<td data-label="${label}"${className ? html` class="${className}"` : ''}><div>${content}</div></td>`;
 }
 
 export function pager(options: { page: number; pages: number; total: number; noun: string; href: (page: number) => string }): Html {

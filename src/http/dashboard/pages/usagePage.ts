@@ -6,7 +6,7 @@ import { plainDiscordText, type DiscordNames } from '../discordText.js';
 import { html } from '../html.js';
 import { discordMessageUrl } from '../paths.js';
 import { layout, type Viewer } from './layout.js';
-import { stateBadge, timeOf } from './pieces.js';
+import { cell, stateBadge, timeOf } from './pieces.js';
 
 export interface UsagePageInput {
   viewer: Viewer;
@@ -66,11 +66,11 @@ export function usagePage(input: UsagePageInput): string {
   <thead><tr><th scope="col">When</th><th scope="col">Prompt</th><th scope="col">State</th><th scope="col">Cost</th><th scope="col">Message</th></tr></thead>
   <tbody>${input.recentJobs.map(
     (job) => html`<tr>
-    <td data-label="When">${timeOf(job.createdAt)}</td>
-    <td data-label="Prompt" class="prompt"><bdi>${job.prompt}</bdi>${job.endNote && html`<br><span class="muted small">${plainDiscordText(job.endNote, input.names)}</span>`}</td>
-    <td data-label="State">${stateBadge(job.state)}</td>
-    <td data-label="Cost">${job.charged === false ? 'not charged' : formatUsd(job.costCents)}</td>
-    <td data-label="Message"><a href="${discordMessageUrl(job.guildId, job.channelId, job.replyMessageId)}">Open in Discord</a></td>
+    ${cell('When', timeOf(job.createdAt))}
+    ${cell('Prompt', html`<bdi>${job.prompt}</bdi>${job.endNote && html`<br><span class="muted small">${plainDiscordText(job.endNote, input.names)}</span>`}`, 'prompt')}
+    ${cell('State', stateBadge(job.state))}
+    ${cell('Cost', job.charged === false ? 'not charged' : formatUsd(job.costCents))}
+    ${cell('Message', html`<a href="${discordMessageUrl(job.guildId, job.channelId, job.replyMessageId)}">Open in Discord</a>`)}
   </tr>`,
   )}</tbody></table></div>`
   }
