@@ -5,6 +5,7 @@ import { DASHBOARD_CALLBACK_PATH } from '../../src/config/dashboardConfig.js';
 import { secretsOf } from '../../src/config/config.js';
 import { dashboardDepsOf, startDashboardServer, type DashboardServer } from '../../src/http/dashboardServer.js';
 import type { DashboardDeps } from '../../src/http/dashboard/dashboardPlugin.js';
+import type { RateLimits } from '../../src/http/dashboard/rateLimits.js';
 import { createLogger } from '../../src/logger.js';
 import type { Store } from '../../src/store/database.js';
 import type { Clock } from '../../src/util/clock.js';
@@ -44,7 +45,13 @@ export interface RunningDashboard extends DashboardServer {
   readonly logLines: string[];
 }
 
-export async function startDashboard(harness: Harness, port: number, now: Clock = Date.now): Promise<RunningDashboard> {
+export interface DashboardOptions {
+  /** The dashboard's clock (sessions, Discord answers kept 30 s); the bot keeps its own. */
+  now?: Clock;
+  rateLimits?: RateLimits;
+}
+
+export async function startDashboard(harness: Harness, port: number, options: DashboardOptions = {}): Promise<RunningDashboard> {
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -53,8 +60,9 @@ export async function startDashboard(harness: Harness, port: number, now: Clock 
     },
   });
   const logger = createLogger({ level: 'debug', secrets: secretsOf(harness.config), destination });
-  const deps = dashboardDepsOf(harness.app, logger, now);
-  if (!deps) throw new Error('the harness config has no dashboard: pass dashboardEnv(port) to startHarness');
+  const fromApp = dashboardDepsOf(harness.app, logger, options.now);
+  if (!fromApp) throw new Error('the harness config has no dashboard: pass dashboardEnv(port) to startHarness');
+  const deps = { ...fromApp, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}) };
   const server = await startDashboardServer({ deps, host: '127.0.0.1', port });
   return { ...server, deps, logLines };
 }

@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DASHBOARD_CALLBACK_PATH } from '../../config/dashboardConfig.js';
-import { SESSION_COOKIE, STATE_COOKIE, sendPage, type DashboardContext } from './context.js';
+import { sendPage, type DashboardContext } from './context.js';
+import { SESSION_COOKIE, STATE_COOKIE } from './cookies.js';
 import { DiscordTokenRejected } from './discordOAuth.js';
 import { errorPage, loginPage, serversPage } from './pages/simplePages.js';
 import { DASHBOARD_PREFIX, paths } from './paths.js';
-import { LOGIN_RATE_LIMIT, CHANGE_RATE_LIMIT } from './rateLimits.js';
+import { changeLimit, loginLimit } from './rateLimits.js';
 
 /** Discord gives the member ten minutes on the authorize page before the `state` cookie goes. */
 const STATE_LIFETIME_SECONDS = 600;
@@ -34,7 +35,7 @@ export function authRoutes(scope: FastifyInstance, context: DashboardContext): v
     return sendPage(reply, 200, serversPage(context.viewer(reply, session), servers, context.takeFlash(session)));
   });
 
-  scope.get('/login', { config: { rateLimit: LOGIN_RATE_LIMIT } }, async (_request, reply) => {
+  scope.get('/login', { config: { rateLimit: loginLimit(context.rateLimits) } }, async (_request, reply) => {
     const state = randomBytes(24).toString('base64url');
     reply.setCookie(STATE_COOKIE, state, context.cookieOptions(STATE_COOKIE_PATH, STATE_LIFETIME_SECONDS));
     return reply.redirect(oauth.authorizeUrl(state), 302);
@@ -43,7 +44,7 @@ export function authRoutes(scope: FastifyInstance, context: DashboardContext): v
   const callbackPath = DASHBOARD_CALLBACK_PATH.slice(DASHBOARD_PREFIX.length);
   scope.get<{ Querystring: { code?: unknown; state?: unknown; error?: unknown } }>(
     callbackPath,
-    { config: { rateLimit: LOGIN_RATE_LIMIT } },
+    { config: { rateLimit: loginLimit(context.rateLimits) } },
     async (request, reply) => {
       const expected = context.unsigned(request, STATE_COOKIE);
       reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
@@ -92,7 +93,7 @@ export function authRoutes(scope: FastifyInstance, context: DashboardContext): v
   scope.post(
     '/logout',
     {
-      config: { rateLimit: CHANGE_RATE_LIMIT },
+      config: { rateLimit: changeLimit(context.rateLimits) },
       // Only the person's own page may log them out; without a session there is nothing to protect.
       preHandler: (request, reply, done) => (context.sessionOf(request) ? scope.csrfProtection(request, reply, done) : done()),
     },

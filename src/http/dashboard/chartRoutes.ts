@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardContext } from './context.js';
 import { CHART_NAMES, type ChartName } from './paths.js';
-import { CHART_RATE_LIMIT } from './rateLimits.js';
+import { chartLimit } from './rateLimits.js';
 import { guildIdOf } from './serverRoutes.js';
 import { loadSpending, renderChart } from './spendingCharts.js';
 
@@ -12,7 +12,7 @@ import { loadSpending, renderChart } from './spendingCharts.js';
 export function chartRoutes(scope: FastifyInstance, context: DashboardContext): void {
   scope.get<{ Params: { guildId: string; chart: string } }>(
     '/servers/:guildId/charts/:chart',
-    { config: { rateLimit: CHART_RATE_LIMIT } },
+    { config: { rateLimit: chartLimit(context.rateLimits) } },
     async (request, reply) => {
       const session = context.requireSession(request);
       const chart = chartNamed(request.params.chart);

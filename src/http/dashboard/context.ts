@@ -14,7 +14,9 @@ import { AccessControl } from './access.js';
 import { BotDirectory } from './botDirectory.js';
 import { DiscordOAuth } from './discordOAuth.js';
 import type { Viewer } from './pages/layout.js';
+import { SESSION_COOKIE } from './cookies.js';
 import { DASHBOARD_PREFIX } from './paths.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimits.js';
 import { SESSION_LIFETIME_MS, SessionStore, type Session } from './sessions.js';
 
 /** What the dashboard is built from; the composition root (or a test) passes it in. */
@@ -28,10 +30,9 @@ export interface DashboardDeps {
   rest: REST;
   logger: Logger;
   now: Clock;
+  /** Defaults to DEFAULT_RATE_LIMITS (tests that log in often raise them). */
+  rateLimits?: RateLimits;
 }
-
-export const SESSION_COOKIE = 'dash_session';
-export const STATE_COOKIE = 'dash_oauth_state';
 
 /** Nobody is logged in (or the session ended): GET pages go to the login page, changes get 401. */
 export class NotLoggedIn extends Error {}
@@ -47,9 +48,11 @@ export class DashboardContext {
   readonly directory: BotDirectory;
   readonly access: AccessControl;
   readonly logger: Logger;
+  readonly rateLimits: RateLimits;
 
   constructor(readonly deps: DashboardDeps) {
     const { config, now } = deps;
+    this.rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
     this.logger = deps.logger.child({ part: 'dashboard' });
     this.sessions = new SessionStore(now);
     this.oauth = new DiscordOAuth({

@@ -8,7 +8,8 @@ import { InputError, newReportId } from '../../errors.js';
 import { AccessDenied } from './access.js';
 import { authRoutes } from './authRoutes.js';
 import { chartRoutes } from './chartRoutes.js';
-import { DashboardContext, NotLoggedIn, SESSION_COOKIE, sendPage, type DashboardDeps } from './context.js';
+import { DashboardContext, NotLoggedIn, sendPage, type DashboardDeps } from './context.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './cookies.js';
 import { DiscordTokenRejected, DiscordUnavailable } from './discordOAuth.js';
 import type { Viewer } from './pages/layout.js';
 import { errorPage } from './pages/simplePages.js';
@@ -67,7 +68,7 @@ async function registerPlugins(scope: FastifyInstance, context: DashboardContext
   await scope.register(fastifyFormbody, { bodyLimit: BODY_LIMIT_BYTES });
   await scope.register(fastifyCsrfProtection, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'dash_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: DASHBOARD_PREFIX, httpOnly: true, sameSite: 'lax', secure: dashboard.secureCookies, signed: true },
     // A token is good only with the session it was made for.
     getUserInfo: (request) => context.sessionOf(request)?.id ?? '',

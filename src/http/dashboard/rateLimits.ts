@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './context.js';
+import { SESSION_COOKIE } from './cookies.js';
 
 /**
  * How often one person may knock. Logging in is limited per address (each
@@ -7,13 +7,30 @@ import { SESSION_COOKIE } from './context.js';
  * falling back to the address, so moderators behind one network do not
  * share a budget.
  */
+export interface RateLimits {
+  /** Starts of a login, and returns from Discord, each per minute and address. */
+  loginsPerMinute: number;
+  /** Saves and logouts per minute and session. */
+  changesPerMinute: number;
+  /** Chart pictures per minute and session (a page shows three). */
+  chartsPerMinute: number;
+}
 
-export const LOGIN_RATE_LIMIT = { max: 10, timeWindow: 60_000 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { loginsPerMinute: 10, changesPerMinute: 20, chartsPerMinute: 90 };
 
-export const CHANGE_RATE_LIMIT = { max: 20, timeWindow: 60_000, keyGenerator: perSession };
+const MINUTE_MS = 60_000;
 
-/** A page shows three charts; a moderator reloading often still fits. */
-export const CHART_RATE_LIMIT = { max: 90, timeWindow: 60_000, keyGenerator: perSession };
+export function loginLimit(limits: RateLimits) {
+  return { max: limits.loginsPerMinute, timeWindow: MINUTE_MS };
+}
+
+export function changeLimit(limits: RateLimits) {
+  return { max: limits.changesPerMinute, timeWindow: MINUTE_MS, keyGenerator: perSession };
+}
+
+export function chartLimit(limits: RateLimits) {
+  return { max: limits.chartsPerMinute, timeWindow: MINUTE_MS, keyGenerator: perSession };
+}
 
 function perSession(request: FastifyRequest): string {
   const cookie = request.cookies[SESSION_COOKIE];

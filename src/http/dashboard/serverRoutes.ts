@@ -13,7 +13,7 @@ import { auditPage } from './pages/auditPage.js';
 import { jobsPage, type JobFilterView } from './pages/jobsPage.js';
 import { overviewPage } from './pages/overviewPage.js';
 import { usagePage } from './pages/usagePage.js';
-import { CHANGE_RATE_LIMIT } from './rateLimits.js';
+import { changeLimit } from './rateLimits.js';
 import { patchFromForm, settingsForm, type GuildDirectoryView, type SubmittedForm } from './settingsForm.js';
 import { describeCharts, loadSpending } from './spendingCharts.js';
 import { paths } from './paths.js';
@@ -62,7 +62,7 @@ export function serverRoutes(scope: FastifyInstance, context: DashboardContext):
   scope.post<GuildParams & { Body: SubmittedForm }>(
     '/servers/:guildId/settings',
     {
-      config: { rateLimit: CHANGE_RATE_LIMIT },
+      config: { rateLimit: changeLimit(context.rateLimits) },
       // The session first (an ended one is a 401, not a CSRF failure), then the token bound to it.
       preHandler: [requireSession, (request, reply, done) => scope.csrfProtection(request, reply, done)],
     },

@@ -152,7 +152,7 @@ describe('the settings form', () => {
       modLogChannelId: 'Choose a channel from the list.',
     });
     const withList = overviewWith({ allowedRoleIds: ['600000000000000001'], modLogChannelId: '500000000000000002' });
-    const cleared = { ...untouched(withList), modLogChannelId: '' };
+    const cleared: Record<string, string | string[]> = { ...untouched(withList), modLogChannelId: '' };
     delete cleared.allowedRoleIds;
     expect(submit(cleared, withList).patch).toEqual({ allowedRoleIds: [], modLogChannelId: null });
   });
