@@ -26,13 +26,6 @@ export class TtlCache<V> {
     return value;
   }
 
-  /** The value if it is cached and fresh and already loaded; never loads. */
-  async peek(key: string): Promise<V | undefined> {
-    const cached = this.entries.get(key);
-    if (!cached || cached.expiresAt <= this.options.now()) return undefined;
-    return cached.value.catch(() => undefined);
-  }
-
   delete(key: string): void {
     this.entries.delete(key);
   }

@@ -98,15 +98,15 @@ export function authRoutes(scope: FastifyInstance, context: DashboardContext): v
       preHandler: (request, reply, done) => (context.sessionOf(request) ? scope.csrfProtection(request, reply, done) : done()),
     },
     async (request, reply) => {
-    const session = context.sessionOf(request);
-    if (session) {
-      sessions.destroy(session.id);
-      access.forget(session);
-      oauth.revoke(session.accessToken).catch((failure: unknown) => context.logger.warn({ err: failure }, 'could not revoke a dashboard token at logout'));
-      context.logger.info({ userId: session.userId }, 'dashboard logout');
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: DASHBOARD_PREFIX });
-    return reply.redirect(`${paths.home()}?notice=logged-out`, 303);
+      const session = context.sessionOf(request);
+      if (session) {
+        sessions.destroy(session.id);
+        access.forget(session);
+        oauth.revoke(session.accessToken).catch((failure: unknown) => context.logger.warn({ err: failure }, 'could not revoke a dashboard token at logout'));
+        context.logger.info({ userId: session.userId }, 'dashboard logout');
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: DASHBOARD_PREFIX });
+      return reply.redirect(`${paths.home()}?notice=logged-out`, 303);
     },
   );
 }

@@ -40,7 +40,7 @@ function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (isHtml(value)) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
-  // `true` is written as text only by mistake; omitting it keeps `${flag && html`…`}` readable.
+  // `true` is written as text only by mistake; omitting it keeps `${condition && html`…`}` readable.
   if (value === true) return '';
   return escapeHtml(String(value));
 }
@@ -56,9 +56,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
 /** Markup this code wrote by other means (the style sheet's link, a fixed entity). Never for member text. */
 export function trusted(text: string): Html {
   return { [TRUSTED]: true, text };
-}
-
-/** `attr('selected', isSelected)` → ` selected` or nothing. */
-export function flag(name: string, on: boolean): Html {
-  return trusted(on ? ` ${name}` : '');
 }

@@ -43,15 +43,28 @@ export async function loadSpending(context: DashboardContext, guildId: string, o
   };
 }
 
-export function renderChart(chart: ChartName, figures: SpendingFigures): Promise<Buffer> {
+/** What one chart is drawn from: the figures (and titles) it shows, nothing else. */
+export function chartInput(chart: ChartName, figures: SpendingFigures) {
   const { overview } = figures;
   switch (chart) {
     case 'spend-per-day':
-      return renderSpendChart({ days: figures.days, budgetCents: overview.rules.budgetCents, title: `Spending ${overview.period.label}` });
+      return { kind: chart, input: { days: figures.days, budgetCents: overview.rules.budgetCents, title: `Spending ${overview.period.label}` } } as const;
     case 'spend-per-member':
-      return renderTopMembersChart({ members: figures.members, title: `Top spenders ${overview.period.label}` });
+      return { kind: chart, input: { members: figures.members, title: `Top spenders ${overview.period.label}` } } as const;
     case 'spend-per-resolution':
-      return renderResolutionChart({ resolutions: figures.resolutions, title: 'Spend per resolution' });
+      return { kind: chart, input: { resolutions: figures.resolutions, title: 'Spend per resolution' } } as const;
+  }
+}
+
+export function renderChart(chart: ChartName, figures: SpendingFigures): Promise<Buffer> {
+  const drawn = chartInput(chart, figures);
+  switch (drawn.kind) {
+    case 'spend-per-day':
+      return renderSpendChart(drawn.input);
+    case 'spend-per-member':
+      return renderTopMembersChart(drawn.input);
+    case 'spend-per-resolution':
+      return renderResolutionChart(drawn.input);
   }
 }
 

@@ -72,6 +72,8 @@ describe('the dashboard over HTTP', () => {
 
   it('logs a moderator in with Discord and lists the servers shared with the bot, managed ones first', async () => {
     const client = new DashboardClient(dashboard.url);
+    expect((await client.get('/')).location).toBe('/dashboard/');
+    expect((await client.get('/dashboard/')).text).toContain('Log in with Discord');
     const start = await client.get('/dashboard/login');
     expect(start.status).toBe(302);
     const authorize = new URL(start.location ?? '');
