@@ -29,9 +29,9 @@ export interface JobIntakeDeps {
 /**
  * Makes the member's reply exist (Discord's deferReply); throws when Discord
  * refuses. Resolves to the reply's message id when Discord said it (the job
- * history links to it), or null.
+ * history links to it); nothing otherwise.
  */
-export type Acknowledge = () => Promise<string | null>;
+export type Acknowledge = () => Promise<string | null | void>;
 
 const RESTARTING = 'The bot is restarting. Please try again in a minute.';
 /** Before 'prepared' nothing can have reached fal, so a cancel simply ends the job. */
@@ -83,14 +83,14 @@ export class JobIntake {
       await lifecycle.settle(await jobs.get(received.id));
       throw error;
     }
-    let replyMessageId: string | null;
+    let replyMessageId: string | null | void;
     try {
       replyMessageId = await acknowledge();
     } catch (error) {
       await lifecycle.fail(reserved.id, error, { notify: false });
       throw error;
     }
-    if (replyMessageId !== null) reserved = await this.rememberReply(reserved, replyMessageId);
+    if (typeof replyMessageId === 'string') reserved = await this.rememberReply(reserved, replyMessageId);
     await this.deps.events.publish({ type: 'acknowledged', job: reserved, reservation, at: this.deps.now() });
     runner.run(reserved);
     return reserved;

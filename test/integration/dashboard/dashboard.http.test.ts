@@ -13,7 +13,8 @@ import {
   startDashboard,
   type RunningDashboard,
 } from '../../support/dashboard.js';
-import { FAKE_DISCORD_TOKEN, startHarness, type Harness } from '../../support/harness.js';
+import { FAKE_DISCORD_TOKEN, animate, finalMessage, startHarness, type Harness } from '../../support/harness.js';
+import { makeImage } from '../../support/images.js';
 import { MODERATOR_PERMISSIONS, quotaCommand } from '../../support/quotaCommands.js';
 
 /**
@@ -323,13 +324,28 @@ describe('the dashboard over HTTP', () => {
     expect(statuses).toEqual([303, 303, 303, 303, 303, 303, 303, 303, 429]);
   });
 
+  it('lists a real /animate job with a link to the member’s reply in Discord', async () => {
+    const handle = await animate(h, { image: await makeImage(512, 512), userId: ids.member, prompt: 'a <b>bold</b> heron & the moon' });
+    await finalMessage(handle);
+    await h.app.jobs.idle();
+    const replyId = String(handle.originalMessage()?.id);
+    const [job] = await h.app.store.db.selectFrom('jobs').select(['reply_message_id', 'state']).where('interaction_id', '=', handle.id).execute();
+    expect(job).toEqual({ reply_message_id: replyId, state: 'delivered' });
+
+    const moderator = await loggedIn(ids.moderator);
+    const history = await moderator.get(path(h.discord.guildId, `/jobs?member=${ids.member}`));
+    expect(history.text).toContain('<bdi>a &lt;b&gt;bold&lt;/b&gt; heron &amp; the moon</bdi>');
+    expect(history.text).toContain(`href="https://discord.com/channels/${h.discord.guildId}/${h.discord.channelId}/${replyId}">Open in Discord</a>`);
+    expect(history.text).toContain('<span class="state delivered">Delivered</span>');
+  });
+
   it('serves the charts as PNG from the bot itself, to moderators only', async () => {
     const moderator = await loggedIn(ids.moderator);
-    await seedJobs(h.app.store, [{ userId: ids.member, createdAt: Date.now() - 60_000, guildId: h.discord.guildId, channelId: h.discord.channelId, resolution: '720p', costCents: 50 }]);
+    await seedJobs(h.app.store, [{ userId: ids.quotaAdmin, createdAt: Date.now() - 60_000, guildId: h.discord.guildId, channelId: h.discord.channelId, resolution: '720p', costCents: 50 }]);
     const page = await moderator.get(path(h.discord.guildId));
     const sources = [...page.text.matchAll(/<img src="([^"]+)" alt="([^"]+)"/g)].map((match) => [match[1], match[2]]);
     expect(sources.map(([src]) => src)).toEqual(['spend-per-day', 'spend-per-member', 'spend-per-resolution'].map((chart) => path(h.discord.guildId, `/charts/${chart}.png`)));
-    expect(sources[1]?.[1]).toContain('Mia Member $0.50');
+    expect(sources[1]?.[1]).toContain('quotaadmin $0.50');
     expect(sources[2]?.[1]).toContain('720p $0.50 (1 clip)');
     for (const [src] of sources) {
       const response = await fetch(`${dashboard.url}${src}`, { headers: { cookie: `dash_session=${moderator.cookies.get('dash_session')}` } });
