@@ -4,7 +4,7 @@ import { TtlCache } from '../../util/ttlCache.js';
 import type { DashboardContext } from './context.js';
 import { CHART_NAMES, type ChartName } from './paths.js';
 import { chartLimit } from './rateLimits.js';
-import { guildIdOf } from './serverRoutes.js';
+import { guildIdOf } from './serverRequests.js';
 import { chartInput, loadSpending, renderChart } from './spendingCharts.js';
 
 /** Drawing a chart costs tens of milliseconds of CPU; the same figures give the same picture. */

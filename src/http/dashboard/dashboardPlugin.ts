@@ -14,7 +14,9 @@ import { DiscordTokenRejected, DiscordUnavailable } from './discordOAuth.js';
 import type { Viewer } from './pages/layout.js';
 import { errorPage } from './pages/simplePages.js';
 import { DASHBOARD_PREFIX, paths } from './paths.js';
-import { serverRoutes } from './serverRoutes.js';
+import { historyRoutes } from './historyRoutes.js';
+import { settingsRoutes } from './settingsRoutes.js';
+import { usageRoutes } from './usageRoutes.js';
 import { DASHBOARD_CSS, DASHBOARD_CSS_VERSION } from './styles.js';
 
 export type { DashboardDeps } from './context.js';
@@ -50,7 +52,9 @@ export function dashboardPlugin(deps: DashboardDeps): (app: FastifyInstance) => 
             .send(DASHBOARD_CSS),
         );
         authRoutes(scope, context);
-        serverRoutes(scope, context);
+        settingsRoutes(scope, context);
+        historyRoutes(scope, context);
+        usageRoutes(scope, context);
         chartRoutes(scope, context);
         scope.setErrorHandler((error, request, reply) => answerError(context, error instanceof Error ? error : new Error(String(error)), request, reply));
         scope.setNotFoundHandler((request, reply) =>

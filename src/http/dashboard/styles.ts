@@ -57,7 +57,7 @@ meter.budget { display: block; width: 100%; max-width: 36rem; height: 1.25rem; m
 .charts figcaption { font-size: 0.9rem; color: var(--muted); margin-top: 0.25rem; }
 
 .server-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); }
-.server-list li { display: flex; gap: 0.75rem; align-items: center; }
+.server-list li { display: flex; gap: 0.75rem; align-items: center; margin: 0; }
 .initials { flex: none; display: grid; place-items: center; width: 3rem; height: 3rem; border-radius: 50%; background: var(--accent); color: var(--accent-text); font-weight: 700; }
 .badge { display: inline-block; font-size: 0.8rem; padding: 0.1rem 0.5rem; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); }
 

@@ -299,6 +299,15 @@ describe('the dashboard over HTTP', () => {
     expect(audit.text).toMatch(/Morgan the Moderator<\/bdi><\/div><\/td>\s*<td data-label="Setting"><div>budget<\/div><\/td>\s*<td data-label="Change"><div><bdi>default → \$12.50<\/bdi><\/div><\/td>\s*<td data-label="Where"><div>dashboard<\/div>/);
     const history = await quotaCommand(h, 'history', [], { userId: ids.moderator, memberPermissions: MODERATOR_PERMISSIONS });
     expect(history.text).toContain('**budget**: default → $12.50 *(via dashboard)*');
+
+    // Discord refusing the announcement does not undo the change; the moderator is told.
+    h.discord.failNext({ method: 'POST', pathIncludes: `/channels/${modLog}/messages` }, { status: 403, body: { message: 'Missing Permissions', code: 50013 } });
+    const again = formFieldsIn((await moderator.get(path(h.discord.guildId))).text);
+    expect((await moderator.post(path(h.discord.guildId, '/settings'), { ...again, budgetCents: '13' })).status).toBe(303);
+    expect((await moderator.get(path(h.discord.guildId))).text).toContain(
+      'Saved: Budget: $12.50 → $13.00. Discord refused the announcement in the mod-log channel; the change is saved.',
+    );
+    expect((await h.app.quota.overview(h.discord.guildId)).settings.budgetCents).toBe(1300);
     await h.app.quota.updateSettings(h.discord.guildId, ids.moderator, { modLogChannelId: null, budgetCents: null });
   });
 

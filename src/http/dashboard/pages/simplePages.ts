@@ -44,7 +44,8 @@ ${moderated.length > 0 &&
 </section>`}
 ${others.length > 0 &&
   html`<section aria-labelledby="member-of">
-  <h2 id="member-of">Your usage on other servers</h2>
+  <h2 id="member-of">${moderated.length > 0 ? 'Your usage on other servers' : 'Your usage'}</h2>
+  ${moderated.length === 0 && html`<p class="muted small">Moderators (Manage Server, or a quota admin role) also see budgets, rules and history here.</p>`}
   <ul class="server-list">${others.map(item)}</ul>
 </section>`}`,
   });
@@ -54,9 +55,8 @@ export function errorPage(options: { status: number; title: string; message: str
   return layout({
     title: options.title,
     viewer: options.viewer,
-    body: html`<section class="card" aria-labelledby="what-now">
+    body: html`<section class="card">
   <p>${options.message}</p>
-  <h2 id="what-now" class="visually-hidden">What now</h2>
   <p>${options.loginLink ? html`<a class="button" href="${paths.login()}">Log in with Discord</a>` : html`<a href="${paths.home()}">Back to your servers</a>`}</p>
   <p class="muted small">Status ${options.status}</p>
 </section>`,
