@@ -105,6 +105,9 @@ describe('the dashboard over HTTP', () => {
     const home = await client.get('/dashboard/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('Morgan the Moderator');
+    // The secret behind the page's CSRF tokens, in a cookie as guarded as the session's.
+    const csrfCookie = home.headers.getSetCookie().find((line) => line.startsWith('dash_csrf='));
+    expect(csrfCookie).toMatch(/; Path=\/dashboard; HttpOnly; SameSite=Lax$/);
     const managed = home.text.indexOf('Servers you manage');
     const others = home.text.indexOf('Your usage on other servers');
     expect(home.text.indexOf('Fake Guild')).toBeGreaterThan(managed);
