@@ -65,6 +65,15 @@ export default {
       to: { path: ['^commands/', '^src/(discord|http)/', '^src/(app|main)\\.ts$'] },
     },
     {
+      name: 'http-is-an-interface',
+      comment:
+        'src/http (the dashboard, later health and webhooks) is an incoming interface like commands/: ' +
+        'only the composition root and the process entry wire it in; nothing below it, and no handler, imports it.',
+      severity: 'error',
+      from: { path: '^(src|commands)/', pathNot: ['^src/http/', '^src/(app|main)\\.ts$'] },
+      to: { path: '^src/http/' },
+    },
+    {
       name: 'fal-and-media-use-only-store-config-errors',
       severity: 'error',
       comment:

@@ -103,7 +103,8 @@ export const animate = {
       guildLocale: interaction.guildLocale,
     };
     await jobs.start(request, replyTargetOf(interaction), member, async () => {
-      await interaction.deferReply();
+      const response = await interaction.deferReply({ withResponse: true });
+      return response.resource?.message?.id ?? null;
     });
   },
 } satisfies SlashCommand;

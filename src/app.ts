@@ -32,6 +32,9 @@ import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
 import { QuotaAdministration } from './quota/quotaAdministration.js';
 import { QuotaLedger } from './quota/quotaLedger.js';
+import { SpendingReport } from './quota/spendingReport.js';
+import { JobHistory } from './jobs/jobHistory.js';
+import { dashboardPlugin } from './http/dashboard/dashboardPlugin.js';
 import type { QuotaService } from './quota/quotaTypes.js';
 import { openStore, type OpenStoreOptions, type Store } from './store/database.js';
 
@@ -123,6 +126,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     now,
   });
   const quota = new QuotaAdministration({ store, config, logger: logger.child({ part: 'quota' }), now });
+  if (config.dashboard) {
+    // The moderators' dashboard is served by the same HTTP server (HTTP_PORT) as health, metrics and webhooks.
+    httpPlugins.push(
+      dashboardPlugin({
+        config: { ...config, dashboard: config.dashboard },
+        quota,
+        spending: new SpendingReport(store),
+        jobs: new JobHistory(store.db),
+        rest: client.rest,
+        logger: logger.child({ part: 'dashboard' }),
+        now,
+      }),
+    );
+  }
   const messenger = new JobMessenger({
     rest: client.rest,
     logger,

@@ -26,6 +26,22 @@ const REDACTED_PATHS = [
   '*.headers.Authorization',
   'DISCORD_TOKEN',
   'FAL_KEY',
+  // The dashboard's OAuth2 tokens, its client secret, the session secret and cookies.
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'client_secret',
+  '*.client_secret',
+  'config.dashboard.clientSecret',
+  'config.dashboard.sessionSecret',
+  'cookie',
+  '*.cookie',
+  '*.headers.cookie',
+  'DISCORD_CLIENT_SECRET',
+  'SESSION_SECRET',
 ];
 
 export interface LoggerOptions {
@@ -43,6 +59,8 @@ export interface LoggerOptions {
  */
 const INTERACTION_TOKEN_IN_PATH = /(\/(?:webhooks|interactions)\/\d+\/)[^/?#\s"'\\]+/g;
 const INTERACTION_TOKEN = /aW50ZXJhY3Rpb246[\w-]+/g;
+/** An OAuth2 authorization code (and its state) in a callback URL that a request log line quotes. */
+const OAUTH_CODE_IN_QUERY = /([?&](?:code|state)=)[^&\s"'#\\]+/g;
 const REDACTED = '[redacted]';
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -65,7 +83,10 @@ export function createLogger(options: LoggerOptions): Logger {
 /** The line with every configured secret and every interaction token replaced. */
 function scrub(line: string, secrets: readonly string[]): string {
   const withoutSecrets = secrets.reduce((text, secret) => text.split(secret).join(REDACTED), line);
-  return withoutSecrets.replace(INTERACTION_TOKEN_IN_PATH, `$1${REDACTED}`).replace(INTERACTION_TOKEN, REDACTED);
+  return withoutSecrets
+    .replace(INTERACTION_TOKEN_IN_PATH, `$1${REDACTED}`)
+    .replace(INTERACTION_TOKEN, REDACTED)
+    .replace(OAUTH_CODE_IN_QUERY, `$1${REDACTED}`);
 }
 
 interface RawFileLike {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
+import { DASHBOARD_ENV, dashboardConfigFrom, type DashboardConfig } from './dashboardConfig.js';
 import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
@@ -93,10 +94,11 @@ const envSchema = z.object({
   // Operations: health, readiness and metrics over HTTP; fal webhooks; fal's busy answers.
   HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
-  PUBLIC_URL: httpUrl.optional(),
   FAL_WEBHOOK_JWKS_URL: httpUrl.default(FAL_JWKS_URL),
   FAL_SAFETY_POLL_SECONDS: positiveInt(60),
   FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
+  // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
+  ...DASHBOARD_ENV,
 });
 
 export type Env = Record<string, string | undefined>;
@@ -143,6 +145,8 @@ export interface Config {
   };
   /** How long a submit fal refused as busy (429, 503 with Retry-After) is tried again. */
   submitRetryMs: number;
+  /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
+  dashboard: DashboardConfig | null;
 }
 
 export interface QuotaConfig {
@@ -202,6 +206,8 @@ export function parseConfig(env: Env): Config {
   if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
     throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
   }
+  const { dashboard, problems } = dashboardConfigFrom(e);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
       token: e.DISCORD_TOKEN,
@@ -232,10 +238,12 @@ export function parseConfig(env: Env): Config {
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     webhooks: { publicUrl: e.PUBLIC_URL, jwksUrl: e.FAL_WEBHOOK_JWKS_URL, safetyPollMs: e.FAL_SAFETY_POLL_SECONDS * 1000 },
     submitRetryMs: e.FAL_SUBMIT_RETRY_SECONDS * 1000,
+    dashboard,
   };
 }
 
 /** The secrets in a config, so logs and messages can be checked against them. */
 export function secretsOf(config: Config): string[] {
-  return [config.discord.token, config.fal.key];
+  const dashboard = config.dashboard ? [config.dashboard.clientSecret, config.dashboard.sessionSecret] : [];
+  return [config.discord.token, config.fal.key, ...dashboard];
 }

@@ -122,7 +122,8 @@ export function historyEmbed(entries: readonly AuditEntry[], locale: Locale = DE
   const lines = entries.map((entry) => {
     const when = discordTime(entry.at, 'f');
     if (entry.setting === 'memberReset') return t['quotaHistory.reset']({ when, actor: `<@${entry.actorId}>`, member: `<@${String(entry.newValue)}>` });
-    return `${when} <@${entry.actorId}> **${settingName(entry.setting, locale)}**: ${formatSetting(entry.setting, entry.oldValue, locale)} → ${formatSetting(entry.setting, entry.newValue, locale)}`;
+    const via = entry.via === 'dashboard' ? ' *(via dashboard)*' : '';
+    return `${when} <@${entry.actorId}> **${settingName(entry.setting, locale)}**: ${formatSetting(entry.setting, entry.oldValue, locale)} → ${formatSetting(entry.setting, entry.newValue, locale)}${via}`;
   });
   return new EmbedBuilder()
     .setColor(COLOR_INFO)

@@ -27,8 +27,12 @@ export interface JobIntakeDeps {
   now: Clock;
 }
 
-/** Makes the member's reply exist (Discord's deferReply); throws when Discord refuses. */
-export type Acknowledge = () => Promise<void>;
+/**
+ * Makes the member's reply exist (Discord's deferReply); throws when Discord
+ * refuses. Resolves to the reply's message id when Discord said it (the job
+ * history links to it); nothing otherwise.
+ */
+export type Acknowledge = () => Promise<string | null | void>;
 
 /** Before 'prepared' nothing can have reached fal, so a cancel simply ends the job. */
 const ENDED_BY_CANCEL_BEFORE_SUBMIT: readonly JobState[] = ['received', 'validated', 'reserved'];
@@ -80,15 +84,28 @@ export class JobIntake {
       await lifecycle.settle(await jobs.get(received.id));
       throw error;
     }
+    let replyMessageId: string | null | void;
     try {
-      await acknowledge();
+      replyMessageId = await acknowledge();
     } catch (error) {
       await lifecycle.fail(reserved.id, error, { notify: false });
       throw error;
     }
+    if (typeof replyMessageId === 'string') reserved = await this.rememberReply(reserved, replyMessageId);
     await this.deps.events.publish({ type: 'acknowledged', job: reserved, reservation, at: this.deps.now() });
     runner.run(reserved);
     return reserved;
+  }
+
+  /** Only a link in the history depends on it: a failed write is logged, never the job's end. */
+  private async rememberReply(job: Job, replyMessageId: string): Promise<Job> {
+    try {
+      await this.deps.jobs.update(job.id, { replyMessageId });
+      return { ...job, replyMessageId };
+    } catch (error) {
+      this.deps.lifecycle.log(job).warn({ err: error }, 'could not record the reply message id');
+      return job;
+    }
   }
 
   /**

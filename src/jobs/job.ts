@@ -51,6 +51,8 @@ export interface Job {
   errorMessage: string | null;
   /** Set with the final state: whether the member paid. Null while unfinished. */
   charged: boolean | null;
+  /** The member's reply in Discord (its message id), once the acknowledgement said it. */
+  replyMessageId: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -99,6 +101,7 @@ export type JobChanges = Partial<
     | 'errorCode'
     | 'errorMessage'
     | 'charged'
+    | 'replyMessageId'
     | 'submittedAt'
     | 'startedAt'
     | 'completedAt'

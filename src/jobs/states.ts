@@ -21,7 +21,7 @@ export const JOB_STATES = [
 
 export type JobState = (typeof JOB_STATES)[number];
 
-const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
+export const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
 
 const forward: Record<JobState, readonly JobState[]> = {
   received: ['validated'],

@@ -7,7 +7,7 @@ import { clipCostCents } from './cost.js';
 import { periodWindow, type PeriodWindow } from './periods.js';
 import { columnsFromSettings, effectiveRules, isExempt, normalisePatch, sameSetting, settingsFromRow, validatePatch } from './policy.js';
 import { QuotaStore, type Spender } from './quotaStore.js';
-import type { AuditEntry, MemberUsage, QuotaAdmin, QuotaOverview, SettingChange } from './quotaTypes.js';
+import type { AuditEntry, ChangeOptions, ChangeSource, MemberUsage, QuotaAdmin, QuotaOverview, SettingChange } from './quotaTypes.js';
 import { QUOTA_SETTINGS, type GuildSettings, type ListSetting, type QuotaRules, type QuotaSetting, type SettingsPatch } from './rules.js';
 
 export interface QuotaAdministrationDeps {
@@ -89,9 +89,9 @@ export class QuotaAdministration implements QuotaAdmin {
     };
   }
 
-  async updateSettings(guildId: string, actorId: string, patch: SettingsPatch): Promise<SettingChange[]> {
+  async updateSettings(guildId: string, actorId: string, patch: SettingsPatch, options: ChangeOptions = {}): Promise<SettingChange[]> {
     validatePatch(patch, { maxGuildBudgetCents: this.deps.config.quota.maxGuildBudgetCents });
-    return this.change(guildId, actorId, () => normalisePatch(patch));
+    return this.change(guildId, actorId, () => normalisePatch(patch), options);
   }
 
   async editList(
@@ -121,15 +121,20 @@ export class QuotaAdministration implements QuotaAdmin {
     this.deps.logger.info({ guildId, actorId, userId }, 'quota: member reset');
   }
 
-  async history(guildId: string, limit = 15): Promise<AuditEntry[]> {
-    const rows = await this.quotaStore.history(this.quotaStore.db, guildId, limit);
+  async history(guildId: string, limit = 15, offset = 0): Promise<AuditEntry[]> {
+    const rows = await this.quotaStore.history(this.quotaStore.db, guildId, limit, offset);
     return rows.map((row) => ({
       actorId: row.actor_id,
       setting: row.setting,
       oldValue: parseStored(row.old_value),
       newValue: parseStored(row.new_value),
       at: Number(row.at),
+      via: changeSourceOf(row.via),
     }));
+  }
+
+  async historyLength(guildId: string): Promise<number> {
+    return this.quotaStore.historyLength(this.quotaStore.db, guildId);
   }
 
   async top(guildId: string, limit = 10): Promise<{ period: PeriodWindow; spenders: Spender[] }> {
@@ -145,7 +150,12 @@ export class QuotaAdministration implements QuotaAdmin {
   }
 
   /** Applies a patch worked out from the locked settings, and audits each setting it changed. */
-  private async change(guildId: string, actorId: string, patchOf: (current: GuildSettings) => SettingsPatch): Promise<SettingChange[]> {
+  private async change(
+    guildId: string,
+    actorId: string,
+    patchOf: (current: GuildSettings) => SettingsPatch,
+    options: ChangeOptions = {},
+  ): Promise<SettingChange[]> {
     const nowMs = this.deps.now();
     const changes = await this.quotaStore.db.transaction().execute(async (trx) => {
       const current = settingsFromRow(await this.quotaStore.lockGuild(trx, guildId, nowMs));
@@ -170,17 +180,22 @@ export class QuotaAdministration implements QuotaAdmin {
           oldValue: storedValue(change.oldValue),
           newValue: storedValue(change.newValue),
           at: nowMs,
+          via: options.via ?? null,
         })),
       );
       return changed;
     });
-    if (changes.length > 0) this.deps.logger.info({ guildId, actorId, changes }, 'quota settings changed');
+    if (changes.length > 0) this.deps.logger.info({ guildId, actorId, changes, via: options.via ?? 'command' }, 'quota settings changed');
     return changes;
   }
 }
 
 function storedValue(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function changeSourceOf(stored: string | null): ChangeSource | null {
+  return stored === 'dashboard' ? stored : null;
 }
 
 function parseStored(value: string | null): unknown {

@@ -247,7 +247,16 @@ export class QuotaStore {
 
   async audit(
     trx: Db,
-    entries: ReadonlyArray<{ guildId: string; actorId: string; setting: string; oldValue: string | null; newValue: string | null; at: number }>,
+    entries: ReadonlyArray<{
+      guildId: string;
+      actorId: string;
+      setting: string;
+      oldValue: string | null;
+      newValue: string | null;
+      at: number;
+      /** Where the change was made ('dashboard'); null for /quota. */
+      via?: string | null;
+    }>,
   ): Promise<void> {
     if (entries.length === 0) return;
     await trx
@@ -261,12 +270,13 @@ export class QuotaStore {
           old_value: entry.oldValue,
           new_value: entry.newValue,
           at: entry.at,
+          via: entry.via ?? null,
         })),
       )
       .execute();
   }
 
-  async history(db: Db, guildId: string, limit: number): Promise<AuditRow[]> {
+  async history(db: Db, guildId: string, limit: number, offset = 0): Promise<AuditRow[]> {
     return db
       .selectFrom('quota_audit')
       .selectAll()
@@ -274,7 +284,17 @@ export class QuotaStore {
       .orderBy('at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
+      .offset(offset)
       .execute();
+  }
+
+  async historyLength(db: Db, guildId: string): Promise<number> {
+    const row = await db
+      .selectFrom('quota_audit')
+      .select((eb) => eb.fn.countAll().as('entries'))
+      .where('guild_id', '=', guildId)
+      .executeTakeFirst();
+    return Number(row?.entries ?? 0);
   }
 
   /** True for the one caller that records this alert; everyone else must not send it again. */

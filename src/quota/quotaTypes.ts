@@ -107,6 +107,15 @@ export interface AuditEntry {
   oldValue: unknown;
   newValue: unknown;
   at: number;
+  /** Where the change was made: 'dashboard', or null for /quota. */
+  via: ChangeSource | null;
+}
+
+/** A change made anywhere but /quota says so in the audit log. */
+export type ChangeSource = 'dashboard';
+
+export interface ChangeOptions {
+  via?: ChangeSource;
 }
 
 /** What `/quota` and `/usage` call. Every change writes audit rows in the same transaction. */
@@ -114,10 +123,12 @@ export interface QuotaAdmin {
   overview(guildId: string): Promise<QuotaOverview>;
   memberUsage(guildId: string, userId: string, roleIds: readonly string[]): Promise<MemberUsage>;
   /** Applies the patch; returns what actually changed (nothing when every value was already so). */
-  updateSettings(guildId: string, actorId: string, patch: SettingsPatch): Promise<SettingChange[]>;
+  updateSettings(guildId: string, actorId: string, patch: SettingsPatch, options?: ChangeOptions): Promise<SettingChange[]>;
   editList(guildId: string, actorId: string, list: ListSetting, action: 'add' | 'remove' | 'clear', id?: string): Promise<SettingChange[]>;
   /** Gives the member their daily clips and cooldown back; the server's spending stays (it was paid). */
   resetMember(guildId: string, actorId: string, userId: string): Promise<void>;
-  history(guildId: string, limit?: number): Promise<AuditEntry[]>;
+  history(guildId: string, limit?: number, offset?: number): Promise<AuditEntry[]>;
+  /** How many audit entries the server has (for paging). */
+  historyLength(guildId: string): Promise<number>;
   top(guildId: string, limit?: number): Promise<{ period: PeriodWindow; spenders: Spender[] }>;
 }

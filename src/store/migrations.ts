@@ -181,6 +181,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('jobs').dropColumn('locale').execute();
     },
   },
+  '0006_dashboard_history': {
+    async up(db: Kysely<unknown>) {
+      // The member's reply (the deferred response), so a job's history row links to it in Discord.
+      await db.schema.alterTable('jobs').addColumn('reply_message_id', 'varchar(24)').execute();
+      // Where a quota change was made: 'dashboard', or null for /quota (every row before this).
+      await db.schema.alterTable('quota_audit').addColumn('via', 'varchar(16)').execute();
+      // The dashboard's job history pages a server's jobs newest first.
+      await db.schema.createIndex('jobs_guild_created_idx').on('jobs').columns(['guild_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('jobs_guild_created_idx').execute();
+      await db.schema.alterTable('quota_audit').dropColumn('via').execute();
+      await db.schema.alterTable('jobs').dropColumn('reply_message_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -51,6 +51,8 @@ export interface JobsTable {
   finished_at: number | null;
   /** 0/1, set with the final state: whether the member paid (null while unfinished). */
   charged: number | null;
+  /** The member's reply message, once Discord said its id (after the acknowledgement). */
+  reply_message_id: string | null;
 }
 
 export interface JobEventsTable {
@@ -124,6 +126,8 @@ export interface QuotaAuditTable {
   old_value: string | null;
   new_value: string | null;
   at: number;
+  /** Where the change was made: 'dashboard', or null for /quota. */
+  via: string | null;
 }
 
 /** `/quota reset member:` — the member's limits count only reservations after this. */

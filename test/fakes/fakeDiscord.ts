@@ -38,6 +38,7 @@ import {
   type FakeAttachment,
 } from './fakeDiscordPayloads.js';
 import { FakeDiscordRest, type HostedFile, type InteractionState, type RecordedModal } from './fakeDiscordRest.js';
+import { FakeDiscordOAuthRoutes, type FakeDiscordOAuth } from './fakeDiscordOAuth.js';
 import {
   messageTarget,
   userTarget,
@@ -52,6 +53,7 @@ export type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords
 export type { CdnBehaviour, RecordedModal } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
 export type { ModalValues } from './fakeDiscordComponents.js';
+export type { FakeDiscordOAuth, MembershipInput } from './fakeDiscordOAuth.js';
 export type { AttachmentInput, EmbedInput, EmbedMediaInput, TargetMessageInput, TargetUserInput } from './fakeDiscordTargets.js';
 
 export interface SlashOptionInput {
@@ -176,6 +178,8 @@ export interface FakeDiscord {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
   readonly channelMessages: Array<{ channelId: string; messageId: string; body: any; files: UploadedFile[]; at: number }>;
   readonly registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };
+  /** OAuth2 (authorize, token, users/@me/guilds) and the bot's server, member, channel and role reads: fakeDiscordOAuth.ts. */
+  readonly oauth: FakeDiscordOAuth;
   identifyCount(): number;
   connectedClients(): number;
   hostAttachment(a: AttachmentInput & { channelId?: string }): FakeAttachment;
@@ -249,6 +253,7 @@ class FakeDiscordServer implements FakeDiscord {
   readonly channelMessages: FakeDiscord['channelMessages'] = [];
   readonly registeredCommands: FakeDiscord['registeredCommands'] = { global: [], guild: {} };
 
+  readonly oauth: FakeDiscordOAuthRoutes;
   private readonly gateway: FakeGateway;
   private readonly rest: FakeDiscordRest;
   private readonly interactions = new Map<string, InteractionState>();
@@ -293,6 +298,14 @@ class FakeDiscordServer implements FakeDiscord {
       guildCreatePayload: () =>
         guildCreatePayload(this, { bot: this.users.get(this.botUserId)!, member: this.users.get(this.memberUserId)! }),
     });
+    this.oauth = new FakeDiscordOAuthRoutes({
+      applicationId: this.applicationId,
+      botUserId: this.botUserId,
+      botRoleId: this.botRoleId,
+      mainGuild: { id: this.guildId, name: 'Fake Guild' },
+      users: this.users,
+      channels: this.channels,
+    });
     this.rest = new FakeDiscordRest({
       server,
       ids: this,
@@ -307,6 +320,7 @@ class FakeDiscordServer implements FakeDiscord {
       users: this.users,
       channels: this.channels,
       hostFile: (file, channelId) => this.hostAttachment({ ...file, channelId }),
+      extraRoutes: (req) => this.oauth.route(req),
     });
   }
 

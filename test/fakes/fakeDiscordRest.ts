@@ -82,6 +82,17 @@ export interface RestDeps {
   users: Map<string, Record<string, unknown>>;
   channels: Map<string, Record<string, unknown>>;
   hostFile: (file: { filename: string; bytes: Buffer; contentType?: string }, channelId: string) => FakeAttachment;
+  /** Routes kept in modules of their own (OAuth2 and the dashboard's reads: fakeDiscordOAuth.ts), asked first. */
+  extraRoutes?: (req: ExtraRouteRequest) => FakeResponse | undefined;
+}
+
+/** What a route module outside this file sees of a request: the full decoded path (not only under /api/v10). */
+export interface ExtraRouteRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 interface FakeRequest extends ParsedBody {
@@ -92,7 +103,7 @@ interface FakeRequest extends ParsedBody {
   headers: Record<string, string>;
 }
 
-interface FakeResponse {
+export interface FakeResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -179,7 +190,9 @@ export class FakeDiscordRest {
       if (this.deps.latencyMs > 0) await sleep(this.deps.latencyMs);
       const injected = this.injectedFailure(call);
       const route = path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : undefined;
+      const extra = injected ? undefined : this.deps.extraRoutes?.({ method: call.method, path, query: call.query, headers: call.headers, body: parsed.body });
       if (injected) answer = injected;
+      else if (extra) answer = json(extra);
       else if (path.startsWith('/attachments/') || path.startsWith('/external/')) ({ answer, bytes, stream } = this.cdn(path));
       else if (route === undefined) answer = json(errors.unknownRoute);
       else answer = this.route({ ...parsed, method: call.method, route, query: call.query, headers: call.headers });

@@ -101,6 +101,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DATABASE_URL: databaseUrl,
     DISCORD_API_BASE_URL: discord.apiBaseUrl,
     DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
+    // The dashboard (off unless a test gives DISCORD_CLIENT_SECRET) logs in through the fake's OAuth2 pages.
+    DISCORD_OAUTH_BASE_URL: discord.cdnBaseUrl,
     FAL_BASE_URL: fal.baseUrl,
     ATTACHMENT_HOSTS: discord.attachmentHost,
     POLL_INTERVAL_MS: '25',

@@ -32,6 +32,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     errorCode: null,
     errorMessage: null,
     charged: null,
+    replyMessageId: null,
     createdAt: 0,
     updatedAt: 0,
     submittedAt: null,

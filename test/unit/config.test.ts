@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseDeployConfig } from '../../src/config/config.js';
+import { ConfigError, parseConfig, parseDeployConfig, secretsOf } from '../../src/config/config.js';
 
 const valid = {
   DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
@@ -143,6 +143,38 @@ describe('quota settings', () => {
     // A value that is there but wrong is not "required".
     expect(problems.find((p) => p.startsWith('DEFAULT_GUILD_BUDGET_USD'))).toBe('DEFAULT_GUILD_BUDGET_USD must be an amount of US dollars, like 12.50');
     expect(problems.find((p) => p.startsWith('ALLOWED_GUILD_IDS'))).toContain('comma-separated list of Discord ids');
+  });
+});
+
+describe('the dashboard settings', () => {
+  const dashboard = { DISCORD_CLIENT_SECRET: 'client-secret-0123456789', SESSION_SECRET: 's'.repeat(32) };
+
+  it('leave the dashboard off without a client secret', () => {
+    expect(parseConfig(valid).dashboard).toBeNull();
+  });
+
+  it('derive the redirect from PUBLIC_URL, with Secure cookies behind https, and count as secrets', () => {
+    const config = parseConfig({ ...valid, ...dashboard, PUBLIC_URL: 'https://bot.example.org/' });
+    expect(config.dashboard).toEqual({
+      clientSecret: dashboard.DISCORD_CLIENT_SECRET,
+      redirectUrl: 'https://bot.example.org/dashboard/auth/callback',
+      oauthBaseUrl: 'https://discord.com',
+      sessionSecret: dashboard.SESSION_SECRET,
+      secureCookies: true,
+    });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining([dashboard.DISCORD_CLIENT_SECRET, dashboard.SESSION_SECRET]));
+    const local = parseConfig({ ...valid, ...dashboard, DASHBOARD_REDIRECT_URL: 'http://127.0.0.1:8080/dashboard/auth/callback', PUBLIC_URL: 'https://x.example' });
+    expect(local.dashboard).toMatchObject({ redirectUrl: 'http://127.0.0.1:8080/dashboard/auth/callback', secureCookies: false });
+  });
+
+  it('name each missing or bad one on its own line', () => {
+    expect(problemsOf({ ...valid, DISCORD_CLIENT_SECRET: dashboard.DISCORD_CLIENT_SECRET })).toEqual([
+      'DASHBOARD_REDIRECT_URL (or PUBLIC_URL) is required when DISCORD_CLIENT_SECRET is set',
+      'SESSION_SECRET is required when DISCORD_CLIENT_SECRET is set',
+    ]);
+    const problems = problemsOf({ ...valid, ...dashboard, SESSION_SECRET: 'short', DASHBOARD_REDIRECT_URL: 'https://bot.example.org/login' });
+    expect(problems.find((p) => p.startsWith('SESSION_SECRET'))).toContain('at least 32 characters');
+    expect(problems.find((p) => p.startsWith('DASHBOARD_REDIRECT_URL'))).toContain('must end with /dashboard/auth/callback');
   });
 });
 

@@ -60,6 +60,18 @@ describe('createLogger', () => {
     expect(text).toContain('/webhooks/123456789012345678/[redacted]/messages/@original');
   });
 
+  it('scrubs a dashboard login code and state from a logged callback URL, and OAuth2 tokens by their names', () => {
+    const { logger, lines, last } = capture([]);
+    logger.info({ req: { url: '/dashboard/auth/callback?code=NhhvTDYsFcdgNLnnLijcl7Ku7bEEeee&state=abcDEF123' } }, 'incoming request');
+    const text = lines.join('\n');
+    expect(text).not.toContain('NhhvTDYsFcdgNLnnLijcl7Ku7bEEeee');
+    expect(text).not.toContain('abcDEF123');
+    expect(text).toContain('/dashboard/auth/callback?code=[redacted]&state=[redacted]');
+    logger.info({ grant: { access_token: 'user-token', refresh_token: 'the-refresh-value' }, session: { accessToken: 'user-token' } }, 'login');
+    expect(JSON.stringify(last())).not.toContain('user-token');
+    expect(JSON.stringify(last())).not.toContain('the-refresh-value');
+  });
+
   it("logs a failed Discord request without the token in its URL or the bytes of its files", () => {
     const { logger, lines, last } = capture([]);
     const url = `https://discord.com/api/v10/webhooks/123456789012345678/${INTERACTION_TOKEN}/messages/%40original`;
