@@ -17,6 +17,7 @@ import { createJobEvents, type JobEvents } from './jobs/events.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
 import { keepMembersInformed } from './jobs/memberUpdates.js';
 import { JobRepository } from './jobs/jobRepository.js';
+import { TimingHistory } from './jobs/timingHistory.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
 import { QuotaAdministration } from './quota/quotaAdministration.js';
@@ -98,7 +99,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const events = createJobEvents(logger);
-  keepMembersInformed(events, messenger, models, now);
+  const timings = new TimingHistory({ jobs: jobRepository, models, logger });
+  timings.watch(events);
+  keepMembersInformed(events, messenger, timings, now);
   const jobs = createJobs({
     config,
     jobs: jobRepository,

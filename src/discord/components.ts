@@ -5,9 +5,9 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
  * in commands/ (which own the format, because they read it back); this side
  * only draws them.
  */
-export function cancelButtonRow(customId: string): APIActionRowComponent<APIButtonComponentWithCustomId> {
+export function cancelButtonRow(customId: string, label = 'Cancel'): APIActionRowComponent<APIButtonComponentWithCustomId> {
   return {
     type: ComponentType.ActionRow,
-    components: [{ type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Cancel', emoji: { name: '✖️' }, custom_id: customId }],
+    components: [{ type: ComponentType.Button, style: ButtonStyle.Danger, label, emoji: { name: '✖️' }, custom_id: customId }],
   };
 }

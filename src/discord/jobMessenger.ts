@@ -15,7 +15,7 @@ import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
 import type { MemberNotifier } from '../jobs/memberUpdates.js';
 import { cancelButtonRow } from './components.js';
-import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
+import { cancelLabel, renderCancelled, renderDelivered, renderDmReason, renderFailed, renderOpenVideo, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
 interface MessagePayload {
@@ -79,7 +79,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     if (this.tokenExpired(job)) return;
     this.editorFor(job).push({
       content: renderProgress(job, view),
-      components: view.cancellable ? [cancelButtonRow(this.options.cancelButtonId(job.id))] : [],
+      components: view.cancellable ? [cancelButtonRow(this.options.cancelButtonId(job.id), cancelLabel(job))] : [],
     });
   }
 
@@ -183,7 +183,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
       }
     }
     const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
-    await this.post(dm.id, job, message.payload, `I could not reply in <#${job.channelId}>, so here it is.`);
+    await this.post(dm.id, job, message.payload, renderDmReason(job));
     log.info('delivered the final message by DM');
   }
 
@@ -205,7 +205,7 @@ function linkPayload(job: Job, link: Extract<Delivery, { kind: 'link' }>): Messa
     content: `${renderDelivered(job, link)}\n${link.url}`.slice(0, 2000),
     embeds: [
       {
-        title: '▶️ Open your video',
+        title: renderOpenVideo(job),
         url: link.url,
         description: link.sizeBytes !== null ? `MP4 · ${(link.sizeBytes / 1024 / 1024).toFixed(1)} MB` : 'MP4',
         color: 0x5865f2,

@@ -4,6 +4,7 @@ import { fromStatus, mapFalError } from './falErrors.js';
 import { rewriteFalUrl } from './falUrls.js';
 import { queueStatusSchema, type QueueStatus } from './queueStatus.js';
 import { UpstreamError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 
 /** The one place that talks to fal. Everything it throws is an UpstreamError. */
 export interface FalGateway {
@@ -130,7 +131,7 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         } catch (error) {
           // A broken key is worth its own sentence; any other storage failure reads the same to a member.
           if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-          throw new UpstreamError('I could not upload your file to fal. Please try again in a moment.', 'storage_upload', {
+          throw new UpstreamError(localized('fal.uploadFailed'), 'storage_upload', {
             cause: error,
             retryable: true,
           });
@@ -155,7 +156,7 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
         const retryable = hint ?? transient;
         if (retryable === mapped.retryable) throw mapped;
-        throw new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+        throw new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
       } finally {
         // A read that succeeded after the client's own retries leaves no stale hint behind.
         retryableHints.delete(`${requestId}/status`);
@@ -172,7 +173,7 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
           const hint = takeHint(requestId, 'result');
           throw hint === undefined || hint === mapped.retryable
             ? mapped
-            : new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable: hint });
+            : new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable: hint });
         } finally {
           retryableHints.delete(`${requestId}/result`);
         }
@@ -187,7 +188,7 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
 function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {
   if (failure.outcomeUnknown) {
     return new UpstreamError(
-      'fal did not confirm that it accepted the job, so I stopped here rather than risk paying twice. You were not charged; please try again.',
+      localized('fal.submitUnknown'),
       'submit_outcome_unknown',
       { cause: failure.networkError ?? failure, logMessage: failure.message, saysNotCharged: true },
     );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
+import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import { clipCostCents } from '../fal/models/videoModel.js';
 import type { MemberContext, QuotaService } from '../quota/quotaTypes.js';
@@ -29,7 +30,6 @@ export interface JobIntakeDeps {
 /** Makes the member's reply exist (Discord's deferReply); throws when Discord refuses. */
 export type Acknowledge = () => Promise<void>;
 
-const RESTARTING = 'The bot is restarting. Please try again in a minute.';
 /** Before 'prepared' nothing can have reached fal, so a cancel simply ends the job. */
 const ENDED_BY_CANCEL_BEFORE_SUBMIT: readonly JobState[] = ['received', 'validated', 'reserved'];
 const ENDED_BY_CANCEL_AT_FAL: readonly JobState[] = ['submitted', 'queued'];
@@ -47,7 +47,7 @@ export class JobIntake {
    */
   async start(request: AnimateRequest, target: ReplyTarget, member: MemberContext, acknowledge: Acknowledge): Promise<Job> {
     const { jobs, lifecycle, quota, runner } = this.deps;
-    if (runner.stopping) throw new UnavailableError(RESTARTING);
+    if (runner.stopping) throw new UnavailableError(localized('error.restarting'));
     const model = this.deps.models.get(request.model);
     const received = await jobs.create({
       id: randomUUID(),
@@ -56,6 +56,7 @@ export class JobIntake {
       channelId: request.channelId,
       userId: request.userId,
       reply: target,
+      locale: request.locale,
       prompt: request.prompt,
       negativePrompt: request.negativePrompt ?? null,
       resolution: request.resolution,

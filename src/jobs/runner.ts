@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { UnavailableError, UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
+import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { downloadAttachment } from '../media/attachment.js';
@@ -27,7 +28,6 @@ export interface JobRunnerDeps {
   now: Clock;
 }
 
-const RESTARTING = 'The bot is restarting. Please try again in a minute.';
 
 /**
  * Runs reserved jobs to the end in the background: prepare (download, check,
@@ -98,7 +98,7 @@ export class JobRunner {
       `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
     );
 
-    if (this.stopping) throw new UnavailableError(RESTARTING);
+    if (this.stopping) throw new UnavailableError(localized('error.restarting'));
     lifecycle.log(prepared).info('submitting to fal');
     const { requestId } = await fal.submit(model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }));
     // Written before anything else can happen: from here on the job is paid for
@@ -119,15 +119,18 @@ export class JobRunner {
   private async trackAndDeliver(job: Job): Promise<void> {
     const model = this.deps.models.get(job.model);
     let current = job;
+    let completedAt: number | undefined;
     if (current.state !== 'delivering') {
       const completed = await trackUntilComplete(current, model, this.tracking());
       if (!completed) return; // stopping: leave it for the next start
+      // fal's work ended as it said COMPLETED, not when the result was read: the running time estimates learn from.
+      completedAt = this.deps.now();
       current = completed;
     }
-    await this.deliver(current, model);
+    await this.deliver(current, model, completedAt);
   }
 
-  private async deliver(job: Job, model: VideoModel): Promise<void> {
+  private async deliver(job: Job, model: VideoModel, completedAt: number | undefined): Promise<void> {
     const { lifecycle, courier, config } = this.deps;
     let current = job;
     if (current.state !== 'delivering' || !current.videoUrl) {
@@ -135,13 +138,14 @@ export class JobRunner {
       if (!result) return;
       const output = model.outputSchema.safeParse(result.data);
       if (!output.success) {
-        throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: output.error });
+        throw new UpstreamError(localized('error.badResult'), 'bad_result', { cause: output.error });
       }
       current = await lifecycle.move(current, 'delivering', {
         videoUrl: output.data.videoUrl,
         videoBytes: output.data.videoBytes,
         resultSeed: output.data.seed,
         actualPrompt: output.data.actualPrompt,
+        completedAt: current.completedAt ?? completedAt ?? this.deps.now(),
       });
     }
     const delivery = await chooseDelivery(current, {
@@ -153,7 +157,7 @@ export class JobRunner {
     try {
       await courier.deliver(current, delivery);
     } catch (error) {
-      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', UNDELIVERABLE, { cause: error });
+      throw new UpstreamError(localized('error.undeliverable'), UNDELIVERABLE, { cause: error });
     }
     const delivered = await lifecycle.delivered(current, {
       videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
+import { localized, type LocalizedText } from '../i18n/text.js';
 import type { QueueStatus } from '../fal/queueStatus.js';
 import type { Clock } from '../util/clock.js';
 import { sleep } from '../util/sleep.js';
@@ -47,10 +48,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
     const waitedMs = now() - (current.submittedAt ?? current.createdAt);
     if (waitedMs > config.jobMaxWaitMs) {
       await fal.cancel(model.endpointId, requestId).catch(() => undefined);
-      throw new UpstreamError(
-        `fal did not finish your video within ${formatMinutes(config.jobMaxWaitMs)}, so I stopped waiting.`,
-        'max_wait_exceeded',
-      );
+      throw new UpstreamError(localized('error.maxWait', { limit: formatMinutes(config.jobMaxWaitMs) }), 'max_wait_exceeded');
     }
     if (status?.status !== 'IN_PROGRESS' && current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
       // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
@@ -59,10 +57,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
         () => false,
       );
       if (cancelled) {
-        throw new UpstreamError(
-          `fal's queue was too long (over ${formatMinutes(config.queueMaxWaitMs)}), so I cancelled the job. Please try again later.`,
-          'queue_timeout',
-        );
+        throw new UpstreamError(localized('error.queueTimeout', { limit: formatMinutes(config.queueMaxWaitMs) }), 'queue_timeout');
       }
     }
 
@@ -104,7 +99,7 @@ export async function readResult(job: Job, model: VideoModel, deps: TrackingDeps
   }
 }
 
-function formatMinutes(ms: number): string {
+function formatMinutes(ms: number): LocalizedText {
   const minutes = Math.round(ms / 60_000);
-  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
+  return minutes >= 1 ? localized('time.minutes', { count: minutes }) : localized('time.seconds', { count: Math.round(ms / 1000) });
 }

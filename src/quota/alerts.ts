@@ -10,6 +10,8 @@ export interface BudgetAlert {
   spentCents: number;
   budgetCents: number;
   period: PeriodWindow;
+  /** The server's Discord locale: moderators read the alert in the server's language. Left out or null: English. */
+  locale?: string | null;
 }
 
 /**

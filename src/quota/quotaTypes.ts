@@ -29,6 +29,8 @@ export interface MemberContext {
   roleIds: readonly string[];
   /** When the command runs in a thread: the channel it belongs to (allowed channels include their threads). */
   parentChannelId?: string | null;
+  /** The server's Discord locale (the interaction's `guild_locale`): the language of its mod-log alerts. */
+  guildLocale?: string | null;
 }
 
 /** What a reservation cost and what is left, for the member's progress line. */

@@ -79,6 +79,9 @@ export interface AnimateOptions {
   userId?: string;
   /** The bot's permissions in the channel, as the interaction reports them. */
   appPermissions?: string;
+  /** The member's client language (`locale`) and the server's (`guild_locale`); both default to en-US. */
+  locale?: string;
+  guildLocale?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -169,6 +172,8 @@ export function animate(harness: Harness, options: AnimateOptions): Promise<Inte
     ...(options.userId ? { userId: options.userId } : {}),
     ...(options.attachmentSizeLimit ? { attachmentSizeLimit: options.attachmentSizeLimit } : {}),
     ...(options.appPermissions !== undefined ? { appPermissions: options.appPermissions } : {}),
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    ...(options.guildLocale !== undefined ? { guildLocale: options.guildLocale } : {}),
     options: [
       {
         name: 'image',

@@ -10,6 +10,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     channelId: '2',
     userId: '3',
     reply: { applicationId: '4', interactionId: '5', token: 'tok', expiresAt: 0, attachmentSizeLimit: 10 * 1024 * 1024, appPermissions: null },
+    locale: null,
     prompt: 'a cat waves',
     negativePrompt: null,
     resolution: '1080p',
@@ -35,6 +36,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     updatedAt: 0,
     submittedAt: null,
     startedAt: null,
+    completedAt: null,
     finishedAt: null,
     ...overrides,
   };
