@@ -57,6 +57,14 @@ export class JobLifecycle {
     return this.end(job, 'delivered', changes, { charged: true, memberMessage: null, notifyMember: false });
   }
 
+  /**
+   * A repeat of a request already paid for, answered with the earlier video:
+   * done, and refunded (fal made nothing for it).
+   */
+  async repeated(job: Job, changes: JobChanges): Promise<Job | undefined> {
+    return this.end(job, 'delivered', changes, { charged: false, memberMessage: null, notifyMember: false });
+  }
+
   /** Cancelled on request, from the states the caller acted on; refunded. */
   async cancelled(job: Job, by: string, onlyFrom: readonly JobState[]): Promise<Job | undefined> {
     return this.end(

@@ -27,7 +27,8 @@ const forward: Record<JobState, readonly JobState[]> = {
   received: ['validated'],
   validated: ['reserved'],
   reserved: ['prepared'],
-  prepared: ['submitted'],
+  // A repeat of a request already paid for is answered with the earlier video, without fal (runner.ts).
+  prepared: ['submitted', 'delivered'],
   // fal may report any later phase on the first poll (a short queue, a fast job).
   submitted: ['queued', 'running', 'delivering'],
   queued: ['queued', 'running', 'delivering'],
