@@ -10,7 +10,7 @@ import { animateImageFormId } from './animateImageForm.js';
 import type { MessageContextMenuCommand } from './interaction.js';
 import { localizationsOf } from './localizations.js';
 
-const NAME = localized('command.animateImage.name');
+const NAME = localized('command.animateImage.menuName');
 
 const data = new ContextMenuCommandBuilder()
   .setName(translate(DEFAULT_LOCALE, NAME))

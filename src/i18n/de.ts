@@ -399,5 +399,5 @@ export const de: Messages = {
   'command.settings.promptExpansion.description': 'Das Modell deinen Prompt standardmäßig erweitern lassen',
   'command.settings.privateResults.name': 'private_ergebnisse',
   'command.settings.privateResults.description': 'Deine Videos nur dir zeigen',
-  'command.animateImage.name': 'Bild animieren',
+  'command.animateImage.menuName': 'Bild animieren',
 };

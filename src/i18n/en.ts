@@ -455,7 +455,8 @@ export const en = {
   'command.settings.promptExpansion.description': 'Let the model expand your prompt by default',
   'command.settings.privateResults.name': 'private_results',
   'command.settings.privateResults.description': 'Show your videos only to you',
-  'command.animateImage.name': 'Animate image',
+  // A context-menu name: Discord allows capitals and spaces here (1–32 characters).
+  'command.animateImage.menuName': 'Animate image',
 };
 
 /** The shape every language has: the same keys, each taking the same parameters. */
