@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { step } from '../fakes/fakeFal.js';
-import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
+import { animate, contentOf, finalMessage, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 import { buttonsOf, finishedVideo, firstAnswer, setAllowedResolutions } from '../support/resultButtons.js';
 
@@ -143,5 +143,29 @@ describe('the buttons on a finished video', () => {
     expect(answer.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(answer.content).toContain('The picture of this video is no longer available; run /animate again with it.');
     expect(harness.fal.submits).toHaveLength(1);
+  });
+});
+
+describe('the buttons when the video is posted in the channel (the interaction token expired)', () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('puts the same buttons on the channel post, which work like any other', async () => {
+    harness = await startHarness({ falScript: [step.queued(0), step.running('x'), step.completes(), step.downloadsWait()] });
+    const handle = await animate(harness, { image: await makeImage(512, 512), extra: [{ name: 'resolution', type: 3, value: '480p' }] });
+    const job = await waitForJobIn(harness, ['delivering']);
+    harness.discord.expireToken(handle.token);
+    harness.fal.release(job.requestId!);
+    const post = await harness.discord.waitFor(() => harness.discord.channelMessages[0]);
+    await harness.app.jobs.idle();
+    expect(buttonsOf(post.body).map((button) => button.label)).toEqual(['Re-roll', 'Remix', 'Render final', 'Details']);
+    const delivered = await harness.app.jobRepository.get(job.id);
+    expect(delivered.deliveredMessageId).toBe(post.messageId);
+
+    harness.fal.setDefaultScript([step.queued(0), step.running('x'), step.completes()]);
+    const click = await harness.discord.clickButton({ messageId: post.messageId, customId: `reroll:${job.id}`, userId: OTHER_MEMBER });
+    expect(contentOf(await finalMessage(click))).toMatch(/✅/);
   });
 });
