@@ -1,10 +1,9 @@
 import { ApplicationCommandType, ContextMenuCommandBuilder, type Message } from 'discord.js';
 import { InputError } from '../src/errors.js';
-import { localeOf } from '../src/i18n/locale.js';
+import { DEFAULT_LOCALE, localeOf } from '../src/i18n/locale.js';
 import { localized, messagesFor, translate } from '../src/i18n/text.js';
 import type { AttachmentRef } from '../src/jobs/types.js';
 import { isAllowedUrl } from '../src/media/fetchCapped.js';
-import { DEFAULT_LOCALE } from '../src/i18n/locale.js';
 import { animateForm } from './animateForm.js';
 import { animateImageFormId } from './animateImageForm.js';
 import type { MessageContextMenuCommand } from './interaction.js';
