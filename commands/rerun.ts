@@ -49,7 +49,7 @@ export async function finalResolutionFor(job: Job, { quota, models }: Pick<Comma
   if (job.guildId === null) return undefined;
   const model = models.all.find((candidate) => candidate.id === job.model);
   if (!model) return undefined;
-  const { rules } = await quota.overview(job.guildId);
+  const rules = await quota.rules(job.guildId);
   const best = bestResolution(model, rules.allowedResolutions);
   if (best === undefined) return undefined;
   return model.resolutions.indexOf(best) > model.resolutions.indexOf(job.resolution) ? best : undefined;

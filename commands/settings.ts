@@ -72,7 +72,7 @@ export const settings = {
     };
     const changing = Object.values(patch).some((value) => value !== undefined);
     const current = changing ? await memberSettings.update(guildId, interaction.user.id, patch) : await memberSettings.get(guildId, interaction.user.id);
-    const { rules } = await quota.overview(guildId);
+    const rules = await quota.rules(guildId);
     const lines = [...(changing ? [t['settings.saved']] : []), show(current, t), ...conflicts(current, rules, t)];
     await interaction.editReply({ content: lines.join('\n\n'), allowedMentions: { parse: [] } });
   },
