@@ -1,20 +1,17 @@
 import { SlashCommandBuilder, type Attachment, type ChatInputCommandInteraction } from 'discord.js';
 import { wan25 } from '../src/fal/models/wan25.js';
-import { buildAnimateRequest, type AnimateOptions } from '../src/jobs/animateRequest.js';
-import type { AttachmentRef, ReplyTarget } from '../src/jobs/types.js';
+import type { AnimateOptions } from '../src/jobs/animateRequest.js';
+import type { AttachmentRef } from '../src/jobs/types.js';
 import { localized } from '../src/i18n/text.js';
 import type { SlashCommand } from './interaction.js';
 import { localizedChoice, named } from './localizations.js';
-import { roleIdsOf } from './permissions.js';
+import { startJob } from './jobStart.js';
 
 /**
  * Discord registers one definition for every server, so the slash command
  * describes the default model; its choices are that model's (src/fal/models).
  */
 const MODEL = wan25;
-/** Interaction tokens work for 15 minutes after the interaction (PROTOCOLS.md §3). */
-const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
-const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
 
 const data = named(new SlashCommandBuilder(), localized('command.animate.name'), localized('command.animate.description'))
   .setDMPermission(false)
@@ -80,31 +77,10 @@ export function animateOptionsOf(interaction: ChatInputCommandInteraction): Anim
   };
 }
 
-export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTarget {
-  return {
-    applicationId: interaction.applicationId,
-    interactionId: interaction.id,
-    token: interaction.token,
-    expiresAt: interaction.createdTimestamp + INTERACTION_TOKEN_LIFETIME_MS,
-    attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_SIZE_LIMIT,
-    appPermissions: interaction.appPermissions?.bitfield.toString() ?? null,
-  };
-}
-
 export const animate = {
   kind: 'slash',
   data,
-  async execute(interaction, { config, jobs, models }) {
-    const request = buildAnimateRequest(animateOptionsOf(interaction), models.default, config.defaults);
-    const channel = interaction.channel;
-    const member = {
-      roleIds: roleIdsOf(interaction.member),
-      parentChannelId: channel?.isThread() ? channel.parentId : null,
-      guildLocale: interaction.guildLocale,
-    };
-    await jobs.start(request, replyTargetOf(interaction), member, async () => {
-      const response = await interaction.deferReply({ withResponse: true });
-      return response.resource?.message?.id ?? null;
-    });
+  async execute(interaction, context) {
+    await startJob(interaction, animateOptionsOf(interaction), context);
   },
 } satisfies SlashCommand;

@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../src/config/config.js';
 import type { ModelRegistry } from '../src/fal/models/registry.js';
 import type { Jobs } from '../src/jobs/jobs.js';
+import type { MemberSettingsRepository } from '../src/jobs/memberSettings.js';
+import type { PendingAnimations } from '../src/jobs/pendingAnimations.js';
 import type { QuotaAdmin } from '../src/quota/quotaTypes.js';
 
 /**
@@ -27,6 +29,10 @@ export interface CommandContext {
   models: ModelRegistry;
   /** Quota rules and usage for `/quota` and `/usage`. */
   quota: QuotaAdmin;
+  /** Members' own defaults (`/settings`), applied by every command that starts a job. */
+  memberSettings: MemberSettingsRepository;
+  /** "Animate image" forms between the right-click and the submit. */
+  pendingAnimations: PendingAnimations;
   logger: Logger;
 }
 

@@ -3,10 +3,11 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 // The composition root is the one file in src/ that imports commands/: it hands
-// the router its handlers and the messenger the Cancel button's custom id.
+// the router its handlers and the messenger the custom ids of the buttons it draws.
 import { cancelButtonId } from '../commands/cancelJob.js';
 import type { InteractionHandler } from '../commands/interaction.js';
 import { interactionHandlers } from '../commands/registry.js';
+import { resultButtonsFor } from '../commands/resultButtons.js';
 import { createInteractionRouter } from '../commands/router.js';
 import type { Config } from './config/config.js';
 import { createDiscordClient } from './discord/client.js';
@@ -27,6 +28,8 @@ import { createJobEvents, type JobEvents } from './jobs/events.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
 import { keepMembersInformed } from './jobs/memberUpdates.js';
 import { JobRepository } from './jobs/jobRepository.js';
+import { MemberSettingsRepository } from './jobs/memberSettings.js';
+import { PendingAnimations } from './jobs/pendingAnimations.js';
 import { TimingHistory } from './jobs/timingHistory.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
@@ -146,6 +149,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     editIntervalMs: config.progressEditIntervalMs,
     now,
     cancelButtonId,
+    resultButtons: resultButtonsFor({ quota, models }),
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const timings = new TimingHistory({ jobs: jobRepository, models, logger });
@@ -174,7 +178,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const inFlight = new Set<Promise<void>>();
   const route = createInteractionRouter({
     handlers: options.interactionHandlers ?? interactionHandlers,
-    context: { config, jobs, models, quota, logger },
+    context: {
+      config,
+      jobs,
+      models,
+      quota,
+      memberSettings: new MemberSettingsRepository(store.db, now),
+      pendingAnimations: new PendingAnimations(store.db, now),
+      logger,
+    },
     logger,
     isStopping: () => stopping || jobs.stopping,
   });

@@ -157,3 +157,18 @@ export function renderDmReason(job: Job): string {
 export function cancelLabel(job: Job): string {
   return messagesOf(job)['button.cancel'];
 }
+
+/** A link to a message in Discord's client (`@me` for a DM). */
+export function messageLink(guildId: string | null, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId ?? '@me'}/${channelId}/${messageId}`;
+}
+
+/** A repeat answered with an earlier video: where that video is, and that this one was free. */
+export function renderRepeat(job: Job, earlier: Job): string {
+  const t = messagesOf(job);
+  const link =
+    earlier.deliveredChannelId && earlier.deliveredMessageId
+      ? messageLink(earlier.guildId, earlier.deliveredChannelId, earlier.deliveredMessageId)
+      : (earlier.videoUrl ?? '');
+  return `${header(job, t)}\n${t['result.repeat']({ link })}`.slice(0, 2000);
+}

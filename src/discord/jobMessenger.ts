@@ -11,11 +11,20 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { sleep } from '../util/sleep.js';
-import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
+import type { DeliveredMessage, Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
 import type { MemberNotifier } from '../jobs/memberUpdates.js';
-import { cancelButtonRow } from './components.js';
-import { cancelLabel, renderCancelled, renderDelivered, renderDmReason, renderFailed, renderOpenVideo, renderProgress } from './format.js';
+import { cancelButtonRow, resultButtonRows, type ResultButton } from './components.js';
+import {
+  cancelLabel,
+  renderCancelled,
+  renderDelivered,
+  renderDmReason,
+  renderFailed,
+  renderOpenVideo,
+  renderProgress,
+  renderRepeat,
+} from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
 interface MessagePayload {
@@ -56,8 +65,19 @@ export interface JobMessengerOptions {
    * passes it in, so nothing here imports commands/.
    */
   cancelButtonId: (jobId: string) => string;
+  /**
+   * The buttons under a finished video (Re-roll, Remix…), listed and given
+   * their custom ids by commands/resultButtons.ts, passed in the same way.
+   */
+  resultButtons?: (job: Job) => Promise<readonly ResultButton[]>;
   /** Backoff between attempts at the final edit (tests shorten it). */
   retryDelayMs?: number;
+}
+
+/** Discord's answer to a message post or edit: the parts a link needs. */
+interface MessageResponse {
+  id?: unknown;
+  channel_id?: unknown;
 }
 
 /**
@@ -83,18 +103,36 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     });
   }
 
-  async deliver(job: Job, delivery: Delivery): Promise<void> {
+  async deliver(job: Job, delivery: Delivery): Promise<DeliveredMessage | undefined> {
+    const components = await this.resultComponents(job);
     const link: Delivery = { kind: 'link', url: delivery.url, sizeBytes: delivery.kind === 'link' ? delivery.sizeBytes : delivery.bytes.length };
-    const linkOnly = linkPayload(job, link);
+    const linkOnly: MessagePayload = { ...linkPayload(job, link), components };
     if (delivery.kind === 'link') {
-      await this.finish(job, { payload: linkOnly });
-      return;
+      return this.finish(job, { payload: linkOnly });
     }
     const payload: MessagePayload = {
       content: renderDelivered(job, delivery),
       files: [{ name: delivery.fileName, data: delivery.bytes, contentType: 'video/mp4' }],
+      components,
     };
-    await this.finish(job, { payload, linkOnly });
+    return this.finish(job, { payload, linkOnly });
+  }
+
+  async deliverRepeat(job: Job, earlier: Job): Promise<DeliveredMessage | undefined> {
+    const components = await this.resultComponents(job);
+    const video = earlier.videoUrl ? `\n${earlier.videoUrl}` : '';
+    return this.finish(job, { payload: { content: `${renderRepeat(job, earlier)}${video}`.slice(0, 2000), components } });
+  }
+
+  /** The buttons under a finished video; a failure to work them out costs the buttons, never the video. */
+  private async resultComponents(job: Job): Promise<MessagePayload['components']> {
+    if (!this.options.resultButtons) return [];
+    try {
+      return resultButtonRows(await this.options.resultButtons(job));
+    } catch (error) {
+      this.options.logger.warn({ err: error, jobId: job.id }, 'could not work out the buttons of a finished video');
+      return [];
+    }
   }
 
   async failed(job: Job, memberMessage: string): Promise<void> {
@@ -109,7 +147,9 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     let editor = this.editors.get(job.id);
     if (!editor) {
       editor = new ThrottledEditor<MessagePayload>(
-        (payload) => this.editOriginal(job, payload),
+        async (payload) => {
+          await this.editOriginal(job, payload);
+        },
         this.options.editIntervalMs,
         this.options.now,
         (error) => this.options.logger.warn({ err: error, jobId: job.id }, 'progress edit failed'),
@@ -119,7 +159,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     return editor;
   }
 
-  private async finish(job: Job, message: FinalMessage): Promise<void> {
+  private async finish(job: Job, message: FinalMessage): Promise<DeliveredMessage | undefined> {
     const editor = this.editors.get(job.id);
     this.editors.delete(job.id);
     // Stale progress must not land after (or delay) the last word.
@@ -128,8 +168,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     let payload = message.payload;
     for (let attempt = 1; attempt <= FINAL_EDIT_ATTEMPTS; attempt += 1) {
       try {
-        await this.editOriginal(job, payload);
-        return;
+        return deliveredMessageOf(await this.editOriginal(job, payload), job.channelId);
       } catch (error) {
         if (error instanceof ExpiredToken || hasCode(error, EXPIRED_TOKEN_CODES)) {
           log.info('interaction token expired; delivering in the channel');
@@ -145,17 +184,17 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
         if (attempt < FINAL_EDIT_ATTEMPTS) await sleep((this.options.retryDelayMs ?? 1_000) * attempt);
       }
     }
-    await this.sendToChannelOrDm(job, message);
+    return this.sendToChannelOrDm(job, message);
   }
 
   private tokenExpired(job: Job): boolean {
     return this.options.now() > job.reply.expiresAt - TOKEN_SAFETY_MARGIN_MS;
   }
 
-  private async editOriginal(job: Job, payload: MessagePayload): Promise<void> {
+  private async editOriginal(job: Job, payload: MessagePayload): Promise<MessageResponse | undefined> {
     if (this.tokenExpired(job)) throw new ExpiredToken();
     const route = Routes.webhookMessage(job.reply.applicationId, job.reply.token, '@original');
-    await this.options.rest.patch(route, {
+    return (await this.options.rest.patch(route, {
       auth: false,
       body: {
         content: payload.content,
@@ -165,39 +204,47 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
         attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
       },
       ...(payload.files ? { files: payload.files } : {}),
-    });
+    })) as MessageResponse | undefined;
   }
 
-  private async sendToChannelOrDm(job: Job, message: FinalMessage): Promise<void> {
+  private async sendToChannelOrDm(job: Job, message: FinalMessage): Promise<DeliveredMessage | undefined> {
     const log = this.options.logger.child({ jobId: job.id });
     const permissions = new PermissionsBitField(BigInt(job.reply.appPermissions ?? '0'));
-    const canPost = job.reply.appPermissions === null || permissions.has(CHANNEL_POST);
+    // A private result is never posted where others can see it.
+    const canPost = !job.privateResult && (job.reply.appPermissions === null || permissions.has(CHANNEL_POST));
     const canAttach = job.reply.appPermissions === null || permissions.has(PermissionFlagsBits.AttachFiles);
     const inChannel = canAttach || !message.linkOnly ? message.payload : message.linkOnly;
     if (canPost) {
       try {
-        await this.post(job.channelId, job, inChannel, `<@${job.userId}>`);
-        return;
+        return await this.post(job.channelId, job, inChannel, `<@${job.userId}>`);
       } catch (error) {
         log.warn({ err: error }, 'could not post in the channel; trying a DM');
       }
     }
     const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
-    await this.post(dm.id, job, message.payload, renderDmReason(job));
+    const posted = await this.post(dm.id, job, message.payload, renderDmReason(job));
     log.info('delivered the final message by DM');
+    return posted;
   }
 
-  private async post(channelId: string, job: Job, payload: MessagePayload, prefix: string): Promise<void> {
-    await this.options.rest.post(Routes.channelMessages(channelId), {
+  private async post(channelId: string, job: Job, payload: MessagePayload, prefix: string): Promise<DeliveredMessage | undefined> {
+    const response = (await this.options.rest.post(Routes.channelMessages(channelId), {
       body: {
         content: `${prefix}\n${payload.content}`.slice(0, 2000),
         embeds: payload.embeds ?? [],
+        components: payload.components ?? [],
         allowed_mentions: { parse: [], users: [job.userId] },
         attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
       },
       ...(payload.files ? { files: payload.files } : {}),
-    });
+    })) as MessageResponse | undefined;
+    return deliveredMessageOf(response, channelId);
   }
+}
+
+function deliveredMessageOf(response: MessageResponse | undefined, fallbackChannelId: string): DeliveredMessage | undefined {
+  if (typeof response?.id !== 'string') return undefined;
+  return { channelId: typeof response.channel_id === 'string' ? response.channel_id : fallbackChannelId, messageId: response.id };
 }
 
 function linkPayload(job: Job, link: Extract<Delivery, { kind: 'link' }>): MessagePayload {

@@ -390,6 +390,75 @@ export const en = {
   'command.quota.top.description': "This period's biggest spenders",
   'command.quota.unset.description': "Return a setting to the bot operator's default",
   'command.quota.unset.setting.description': 'Which setting',
+  // --- Buttons on a finished video, the forms and /settings (commands/*) -------------
+  'button.reroll': 'Re-roll',
+  'button.remix': 'Remix',
+  'button.renderFinal': 'Render final',
+  'button.details': 'Details',
+  'rerun.pictureGone': 'The picture of this video is no longer available; run /animate again with it.',
+  'rerun.alreadyBest': 'This video is already at the best resolution this server allows.',
+  'rerun.finalNote': ({ resolution }: { resolution: string }) =>
+    `Rendering at ${resolution} with the same picture, prompt and seed. The model does not promise the same motion at another resolution.`,
+  'details.body': ({
+    prompt,
+    seed,
+    model,
+    resolution,
+    seconds,
+    cost,
+    queue,
+    running,
+  }: {
+    prompt: string;
+    seed: string;
+    model: string;
+    resolution: string;
+    seconds: number;
+    cost: string;
+    queue: string;
+    running: string;
+  }) =>
+    [
+      `**Prompt fal used:** ${prompt}`,
+      `**Seed:** ${seed}`,
+      `**Model:** ${model}`,
+      `**Resolution:** ${resolution} · **Duration:** ${seconds} s`,
+      `**Cost:** ${cost}`,
+      `**In fal's queue:** ${queue} · **Running:** ${running}`,
+    ].join('\n'),
+  'details.unknown': 'not known',
+  'form.animateTitle': 'Animate image',
+  'form.remixTitle': 'Remix',
+  'form.prompt': 'Prompt',
+  'form.negativePrompt': 'Negative prompt (optional)',
+  'form.resolution': 'Resolution',
+  'form.duration': 'Duration',
+  'form.durationChoice': ({ seconds }: { seconds: number }) => `${seconds} seconds`,
+  'form.noImage':
+    'That message has no picture I can use: it needs an attached image, or an embedded image hosted on Discord.',
+  'form.expired': 'This form is no longer available; right-click the message and choose Animate image again.',
+  'result.repeat': ({ link }: { link: string }) =>
+    `✅ You asked for exactly this (same picture, options and seed) within the last 24 hours, so here is that video again: ${link}\nYou were not charged.`,
+  'settings.show': ({ resolution, duration, expansion, privacy }: { resolution: string; duration: string; expansion: string; privacy: string }) =>
+    `**Your defaults**\nResolution: ${resolution}\nDuration: ${duration}\nPrompt expansion: ${expansion}\nPrivate results: ${privacy}`,
+  'settings.saved': 'Saved. Options you give a command still win over these defaults.',
+  'settings.serverDefault': "the server's default",
+  'settings.seconds': ({ seconds }: { seconds: number }) => `${seconds} seconds`,
+  'settings.on': 'on',
+  'settings.off': 'off',
+  'settings.resolutionNotAllowed': ({ resolution, allowed }: { resolution: string; allowed: string }) =>
+    `⚠️ This server does not allow ${resolution} at the moment (allowed: ${allowed}): a video at your default resolution will be refused until you change it or the server allows it.`,
+  'settings.durationNotAllowed': ({ seconds, max }: { seconds: number; max: number }) =>
+    `⚠️ This server allows videos up to ${max} s: a video at your default duration (${seconds} s) will be refused until you change it or the server allows it.`,
+  'command.settings.name': 'settings',
+  'command.settings.description': 'Your defaults for new videos (options you give a command still win)',
+  'command.settings.resolution.description': 'Default resolution',
+  'command.settings.duration.description': 'Default length',
+  'command.settings.promptExpansion.description': 'Let the model expand your prompt by default',
+  'command.settings.privateResults.name': 'private_results',
+  'command.settings.privateResults.description': 'Show your videos only to you',
+  // A context-menu name: Discord allows capitals and spaces here (1–32 characters).
+  'command.animateImage.menuName': 'Animate image',
 };
 
 /** The shape every language has: the same keys, each taking the same parameters. */

@@ -25,6 +25,9 @@ export interface AnimateOptions {
   duration?: string | number | null | undefined;
   seed?: number | null | undefined;
   promptExpansion?: boolean | null | undefined;
+  /** A re-run: the job whose picture, already on fal's storage, is reused (`image` is then that job's original). */
+  sourceJobId?: string | undefined;
+  privateResult?: boolean | null | undefined;
 }
 
 export interface RequestDefaults {
@@ -86,6 +89,8 @@ export function buildAnimateRequest(options: AnimateOptions, model: VideoModel, 
     ),
     seed: options.seed ?? undefined,
     promptExpansion: options.promptExpansion ?? true,
+    sourceJobId: options.sourceJobId,
+    privateResult: options.privateResult ?? false,
   };
 }
 

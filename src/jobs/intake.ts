@@ -70,6 +70,8 @@ export class JobIntake {
       imageSourceUrl: request.image.url,
       audioSourceUrl: request.audio?.url ?? null,
       costCents: clipCostCents(model, request.resolution, request.durationSeconds),
+      sourceJobId: request.sourceJobId ?? null,
+      privateResult: request.privateResult ?? false,
     });
     let reserved: Job;
     let reservation;

@@ -61,6 +61,15 @@ export interface Job {
   /** When fal said COMPLETED: started → completed is the time fal spent making the video. */
   completedAt: number | null;
   finishedAt: number | null;
+  /** A re-run (Re-roll, Remix, Render final): the job whose picture, already on fal's storage, it reuses. */
+  sourceJobId: string | null;
+  /** sha256 (hex) of the picture's bytes as downloaded: with the options and an explicit seed, it identifies a repeat. */
+  imageSha256: string | null;
+  /** Where the final message with the video is, for a link to it. */
+  deliveredChannelId: string | null;
+  deliveredMessageId: string | null;
+  /** The member keeps their results private: the reply is ephemeral and nothing is posted in the channel. */
+  privateResult: boolean;
 }
 
 /** A new job: what intake knows before anything ran. */
@@ -82,8 +91,8 @@ export type NewJob = Pick<
   | 'audioSourceUrl'
   | 'costCents'
 > &
-  /** Left out: English. */
-  Partial<Pick<Job, 'locale'>>;
+  /** Left out: English, not a re-run, public. */
+  Partial<Pick<Job, 'locale' | 'sourceJobId' | 'privateResult'>>;
 
 /** Fields a transition may set along with the state. */
 export type JobChanges = Partial<
@@ -91,6 +100,9 @@ export type JobChanges = Partial<
     Job,
     | 'imageUrl'
     | 'audioUrl'
+    | 'imageSha256'
+    | 'deliveredChannelId'
+    | 'deliveredMessageId'
     | 'requestId'
     | 'queuePosition'
     | 'lastLog'

@@ -116,6 +116,36 @@ export class JobRepository {
     }));
   }
 
+  /**
+   * The latest delivered, paid-for job since `since` that asked for exactly
+   * what `job` asks (same picture bytes, model, options and explicit seed):
+   * its video answers the repeat at no cost. Jobs with a soundtrack are never
+   * repeats (only the picture's bytes are fingerprinted).
+   */
+  async findRepeatOf(job: Job, imageSha256: string, since: number): Promise<Job | undefined> {
+    if (job.seed === null || job.audioSourceUrl !== null) return undefined;
+    let query = this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '!=', job.id)
+      .where('state', '=', 'delivered')
+      .where('charged', '=', 1)
+      .where('image_sha256', '=', imageSha256)
+      .where('seed', '=', job.seed)
+      .where('model', '=', job.model)
+      .where('prompt', '=', job.prompt)
+      .where('resolution', '=', job.resolution)
+      .where('duration_seconds', '=', job.durationSeconds)
+      .where('prompt_expansion', '=', job.promptExpansion ? 1 : 0)
+      .where('audio_source_url', 'is', null)
+      .where('video_url', 'is not', null)
+      .where('finished_at', '>=', since);
+    query = job.negativePrompt === null ? query.where('negative_prompt', 'is', null) : query.where('negative_prompt', '=', job.negativePrompt);
+    query = job.guildId === null ? query.where('guild_id', 'is', null) : query.where('guild_id', '=', job.guildId);
+    const row = await query.orderBy('finished_at', 'desc').executeTakeFirst();
+    return row && jobOf(row);
+  }
+
   async events(id: string): Promise<Array<{ from: string | null; to: string; at: number; detail: string | null }>> {
     const rows = await this.db
       .selectFrom('job_events')
@@ -173,6 +203,11 @@ function jobOf(row: JobRow): Job {
     startedAt: row.started_at,
     completedAt: row.completed_at,
     finishedAt: row.finished_at,
+    sourceJobId: row.source_job_id,
+    imageSha256: row.image_sha256,
+    deliveredChannelId: row.delivered_channel_id,
+    deliveredMessageId: row.delivered_message_id,
+    privateResult: row.private_result === 1,
   };
 }
 
@@ -202,12 +237,17 @@ function rowOf(job: NewJob): Omit<NewJobRow, 'state' | 'created_at' | 'updated_a
     audio_url: null,
     cost_cents: job.costCents,
     charged: null,
+    source_job_id: job.sourceJobId ?? null,
+    private_result: job.privateResult ? 1 : 0,
   };
 }
 
 const COLUMNS: Readonly<Record<keyof JobChanges, keyof JobPatch>> = {
   imageUrl: 'image_url',
   audioUrl: 'audio_url',
+  imageSha256: 'image_sha256',
+  deliveredChannelId: 'delivered_channel_id',
+  deliveredMessageId: 'delivered_message_id',
   requestId: 'request_id',
   queuePosition: 'queue_position',
   lastLog: 'last_log',

@@ -5,6 +5,7 @@ import type { QuotaService } from '../quota/quotaTypes.js';
 import type { Clock } from '../util/clock.js';
 import type { JobEvents } from './events.js';
 import { JobIntake } from './intake.js';
+import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { JobLifecycle } from './lifecycle.js';
 import { recoverJobs, type RecoveryReport } from './recovery.js';
@@ -30,6 +31,8 @@ export interface JobsDeps {
 export interface Jobs {
   readonly start: JobIntake['start'];
   readonly cancel: JobIntake['cancel'];
+  /** A job as stored, or undefined when it no longer exists (the buttons under a finished video). */
+  find(jobId: string): Promise<Job | undefined>;
   /** Ends a job as failed (refunding it) when its interaction could not be answered. */
   readonly fail: JobLifecycle['fail'];
   /** After a restart: see recovery.ts. */
@@ -46,6 +49,7 @@ export function createJobs(deps: JobsDeps): Jobs {
   return {
     start: (...args) => intake.start(...args),
     cancel: (...args) => intake.cancel(...args),
+    find: (jobId) => deps.jobs.find(jobId),
     fail: (...args) => lifecycle.fail(...args),
     resume: (startedAt) => recoverJobs(startedAt, { ...deps, lifecycle, runner }),
     get stopping() {

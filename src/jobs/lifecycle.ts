@@ -10,7 +10,7 @@ import type { Job, JobChanges } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { isTerminal, type JobState } from './states.js';
 
-const NOT_CHARGED = en['job.notCharged'];
+export const NOT_CHARGED = en['job.notCharged'];
 /** fal made the video and billed it, but the member could not be reached. */
 export const UNDELIVERABLE = 'undeliverable';
 
@@ -55,6 +55,14 @@ export class JobLifecycle {
   /** The video reached the member: the job is done and paid for. */
   async delivered(job: Job, changes: JobChanges): Promise<Job | undefined> {
     return this.end(job, 'delivered', changes, { charged: true, memberMessage: null, notifyMember: false });
+  }
+
+  /**
+   * A repeat of a request already paid for, answered with the earlier video:
+   * done, and refunded (fal made nothing for it).
+   */
+  async repeated(job: Job, changes: JobChanges): Promise<Job | undefined> {
+    return this.end(job, 'delivered', changes, { charged: false, memberMessage: null, notifyMember: false });
   }
 
   /** Cancelled on request, from the states the caller acted on; refunded. */

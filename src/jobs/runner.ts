@@ -4,16 +4,14 @@ import type { FalGateway } from '../fal/falGateway.js';
 import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
-import { downloadAttachment } from '../media/attachment.js';
-import { checkAudio } from '../media/audio.js';
-import { checkImage } from '../media/image.js';
 import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
+import { prepareMedia } from './preparation.js';
 import { submitWithRetry } from './submitWithRetry.js';
 import { readResult, trackUntilComplete, type StatusPacer, type TrackingDeps } from './tracking.js';
-import type { VideoCourier } from './types.js';
+import type { DeliveredMessage, VideoCourier } from './types.js';
 import { chooseDelivery } from './videoDelivery.js';
 
 export interface JobRunnerDeps {
@@ -33,6 +31,8 @@ export interface JobRunnerDeps {
   pacer?: StatusPacer;
 }
 
+/** An identical seeded request within this window is answered with the earlier video, free. */
+const REPEAT_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
  * Runs reserved jobs to the end in the background: prepare (download, check,
@@ -81,27 +81,12 @@ export class JobRunner {
   }
 
   private async prepareAndSubmit(reserved: Job): Promise<void> {
-    const { config, fal, lifecycle, jobs } = this.deps;
+    const { fal, lifecycle, jobs, config } = this.deps;
     const model = this.deps.models.get(reserved.model);
-    const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
 
-    const image = await checkImage(
-      await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes }),
-      model.image,
-    );
-    const audioLimits = model.audio;
-    const audio =
-      reserved.audioSourceUrl && audioLimits
-        ? await checkAudio(await downloadAttachment(reserved.audioSourceUrl, 'audio', { ...download, maxBytes: audioLimits.maxBytes }), audioLimits)
-        : undefined;
-    const imageUrl = await fal.upload(image.bytes, image.mimeType, `image.${image.extension}`);
-    const audioUrl = audio ? await fal.upload(audio.bytes, audio.mimeType, `audio.${audio.extension}`) : null;
-    const prepared = await lifecycle.move(
-      reserved,
-      'prepared',
-      { imageUrl, audioUrl },
-      `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
-    );
+    const { imageUrl, audioUrl, imageSha256, detail } = await prepareMedia(reserved, model, this.deps);
+    const prepared = await lifecycle.move(reserved, 'prepared', { imageUrl, audioUrl, imageSha256 }, detail);
+    if (await this.answeredAsRepeat(prepared)) return;
 
     if (this.stopping) throw new UnavailableError(localized('error.restarting'));
     lifecycle.log(prepared).info('submitting to fal');
@@ -128,6 +113,33 @@ export class JobRunner {
     }
     lifecycle.log(submitted).info('submitted to fal');
     await this.trackAndDeliver(submitted);
+  }
+
+  /**
+   * Same picture bytes, model, options and explicit seed as a video delivered
+   * in the last 24 hours: the member gets that video again, refunded, and fal
+   * is not asked twice. Without an explicit seed every request is new.
+   */
+  private async answeredAsRepeat(prepared: Job): Promise<boolean> {
+    if (prepared.seed === null || prepared.imageSha256 === null) return false;
+    const { jobs, courier, lifecycle } = this.deps;
+    const earlier = await jobs.findRepeatOf(prepared, prepared.imageSha256, this.deps.now() - REPEAT_WINDOW_MS);
+    if (!earlier) return false;
+    let message: DeliveredMessage | undefined;
+    try {
+      message = await courier.deliverRepeat(prepared, earlier);
+    } catch (error) {
+      throw new UpstreamError(localized('error.undeliverable'), 'repeat_undeliverable', { cause: error });
+    }
+    const repeated = await lifecycle.repeated(prepared, {
+      videoUrl: earlier.videoUrl,
+      videoBytes: earlier.videoBytes,
+      resultSeed: earlier.resultSeed,
+      actualPrompt: earlier.actualPrompt,
+      ...deliveredAt(message),
+    });
+    if (repeated) lifecycle.log(repeated).info({ earlierJobId: earlier.id }, 'answered as a repeat, at no cost');
+    return true;
   }
 
   private async trackAndDeliver(job: Job): Promise<void> {
@@ -168,13 +180,15 @@ export class JobRunner {
       log: lifecycle.log(current),
       signal: this.stopController.signal,
     });
+    let message: DeliveredMessage | undefined;
     try {
-      await courier.deliver(current, delivery);
+      message = await courier.deliver(current, delivery);
     } catch (error) {
       throw new UpstreamError(localized('error.undeliverable'), UNDELIVERABLE, { cause: error });
     }
     const delivered = await lifecycle.delivered(current, {
       videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,
+      ...deliveredAt(message),
     });
     if (delivered) lifecycle.log(delivered).info({ delivery: delivery.kind }, 'delivered');
   }
@@ -183,4 +197,8 @@ export class JobRunner {
     const { config, fal, lifecycle, now, pacer } = this.deps;
     return { config, fal, lifecycle, now, signal: this.stopController.signal, ...(pacer ? { pacer } : {}) };
   }
+}
+
+function deliveredAt(message: DeliveredMessage | undefined): { deliveredChannelId?: string; deliveredMessageId?: string } {
+  return message ? { deliveredChannelId: message.channelId, deliveredMessageId: message.messageId } : {};
 }

@@ -28,7 +28,8 @@ const forward: Record<JobState, readonly JobState[]> = {
   validated: ['reserved'],
   reserved: ['prepared'],
   // prepared → prepared: fal said it is busy and the submit is tried again (submitWithRetry.ts).
-  prepared: ['prepared', 'submitted'],
+  // prepared → delivered: a repeat of a request already paid for is answered with the earlier video, without fal (runner.ts).
+  prepared: ['prepared', 'submitted', 'delivered'],
   // fal may report any later phase on the first poll (a short queue, a fast job).
   submitted: ['queued', 'running', 'delivering'],
   queued: ['queued', 'running', 'delivering'],

@@ -28,6 +28,10 @@ export interface AnimateRequest {
   durationSeconds: number;
   seed: number | undefined;
   promptExpansion: boolean;
+  /** A re-run (Re-roll, Remix, Render final): the job whose picture, already on fal's storage, is reused. */
+  sourceJobId?: string | undefined;
+  /** Only the member sees the reply and the video; nothing is posted in the channel. */
+  privateResult?: boolean | undefined;
 }
 
 export type ProgressPhase = 'preparing' | 'waitingForFal' | 'queued' | 'running' | 'delivering';
@@ -56,7 +60,16 @@ export type Delivery =
  * worked: a video that reached nobody is not "delivered".
  */
 export interface VideoCourier {
-  deliver(job: Job, delivery: Delivery): Promise<void>;
+  /** Resolves with where the video now is (when Discord said), for links to it. */
+  deliver(job: Job, delivery: Delivery): Promise<DeliveredMessage | undefined>;
+  /** A repeat of `earlier` within 24 hours: its video again, with a link to its message, at no cost. */
+  deliverRepeat(job: Job, earlier: Job): Promise<DeliveredMessage | undefined>;
+}
+
+/** The Discord message that carries a job's video. */
+export interface DeliveredMessage {
+  channelId: string;
+  messageId: string;
 }
 
 /** Who pressed Cancel, and whether they moderate the server. */

@@ -175,3 +175,13 @@ async function discard(body: { dump: (options: { limit: number }) => Promise<voi
     body.destroy();
   }
 }
+
+/** Whether `raw` is an http(s) URL on an allowed host: what a download would accept at first sight (no redirects followed). */
+export function isAllowedUrl(raw: string, allowedHosts: readonly string[]): boolean {
+  try {
+    checkUrl(raw, undefined, allowedHosts);
+    return true;
+  } catch {
+    return false;
+  }
+}

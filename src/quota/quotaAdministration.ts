@@ -29,6 +29,11 @@ export class QuotaAdministration implements QuotaAdmin {
     this.quotaStore = new QuotaStore(deps.store.db, deps.store.engine);
   }
 
+  /** A server's rules alone (one read): what a button or /settings checks a choice against. */
+  async rules(guildId: string): Promise<QuotaRules> {
+    return this.rulesOf(settingsFromRow(await this.quotaStore.findGuild(this.quotaStore.db, guildId)));
+  }
+
   async overview(guildId: string): Promise<QuotaOverview> {
     const { db } = this.quotaStore;
     const nowMs = this.deps.now();

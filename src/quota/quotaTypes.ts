@@ -120,6 +120,8 @@ export interface ChangeOptions {
 
 /** What `/quota` and `/usage` call. Every change writes audit rows in the same transaction. */
 export interface QuotaAdmin {
+  /** The rules that apply in a server now (its settings over the operator's defaults). */
+  rules(guildId: string): Promise<QuotaRules>;
   overview(guildId: string): Promise<QuotaOverview>;
   memberUsage(guildId: string, userId: string, roleIds: readonly string[]): Promise<MemberUsage>;
   /** Applies the patch; returns what actually changed (nothing when every value was already so). */

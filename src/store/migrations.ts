@@ -196,6 +196,54 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('jobs').dropColumn('reply_message_id').execute();
     },
   },
+  '0007_member_experience': {
+    async up(db: Kysely<unknown>) {
+      // A re-run (Re-roll, Remix, Render final) reuses the picture its source job already put on fal's storage.
+      await db.schema.alterTable('jobs').addColumn('source_job_id', 'varchar(40)').execute();
+      // sha256 of the downloaded picture: with the options and an explicit seed, it finds a request already paid for.
+      await db.schema.alterTable('jobs').addColumn('image_sha256', 'varchar(64)').execute();
+      // Where the video was delivered, for the link a free repeat gives.
+      await db.schema.alterTable('jobs').addColumn('delivered_channel_id', 'varchar(24)').execute();
+      await db.schema.alterTable('jobs').addColumn('delivered_message_id', 'varchar(24)').execute();
+      // The member asked for private results: never posted in the channel, even as a fallback.
+      await db.schema.alterTable('jobs').addColumn('private_result', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('jobs_repeat_idx').on('jobs').columns(['image_sha256', 'seed', 'finished_at']).execute();
+
+      await db.schema
+        .createTable('member_settings')
+        .addColumn('guild_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('resolution', 'varchar(8)')
+        .addColumn('duration_seconds', 'integer')
+        .addColumn('prompt_expansion', 'integer')
+        .addColumn('private_results', 'integer')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('member_settings_pk', ['guild_id', 'user_id'])
+        .execute();
+
+      // A context-menu modal in flight: the picture it is about, keyed by the short id in the modal's custom_id.
+      await db.schema
+        .createTable('pending_animations')
+        .addColumn('id', 'varchar(24)', (c) => c.primaryKey())
+        .addColumn('guild_id', 'varchar(24)')
+        .addColumn('channel_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(24)', (c) => c.notNull())
+        .addColumn('image_url', 'text', (c) => c.notNull())
+        .addColumn('filename', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'varchar(100)')
+        .addColumn('declared_size', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('pending_animations').execute();
+      await db.schema.dropTable('member_settings').execute();
+      await db.schema.dropIndex('jobs_repeat_idx').execute();
+      for (const column of ['private_result', 'delivered_message_id', 'delivered_channel_id', 'image_sha256', 'source_job_id']) {
+        await db.schema.alterTable('jobs').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -53,6 +53,13 @@ export interface JobsTable {
   charged: number | null;
   /** The member's reply message, once Discord said its id (after the acknowledgement). */
   reply_message_id: string | null;
+  /** The job whose picture (already on fal's storage) this re-run reuses. */
+  source_job_id: string | null;
+  image_sha256: string | null;
+  delivered_channel_id: string | null;
+  delivered_message_id: string | null;
+  /** 0/1: the member's results are private (ephemeral; never posted in the channel). */
+  private_result: Generated<number>;
 }
 
 export interface JobEventsTable {
@@ -150,6 +157,30 @@ export interface QuotaGlobalTable {
   id: number;
 }
 
+/** A member's own defaults for new jobs in one server; null = no preference. */
+export interface MemberSettingsTable {
+  guild_id: string;
+  user_id: string;
+  resolution: string | null;
+  duration_seconds: number | null;
+  prompt_expansion: number | null;
+  private_results: number | null;
+  updated_at: number;
+}
+
+/** The picture a context-menu modal is about, until the member submits it. */
+export interface PendingAnimationsTable {
+  id: string;
+  guild_id: string | null;
+  channel_id: string;
+  user_id: string;
+  image_url: string;
+  filename: string;
+  content_type: string | null;
+  declared_size: number;
+  created_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
@@ -159,6 +190,8 @@ export interface Database {
   quota_member_resets: QuotaMemberResetsTable;
   quota_alerts: QuotaAlertsTable;
   quota_global: QuotaGlobalTable;
+  member_settings: MemberSettingsTable;
+  pending_animations: PendingAnimationsTable;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -23,7 +23,7 @@ describe('operator tasks', () => {
     const deployed = await deployCommands({ rest: rest(), applicationId: discord.applicationId, guildId: discord.guildId });
     const names = deployed.map((command) => command.name);
     // Command names are an external interface: servers and members know them.
-    expect(names.sort()).toEqual(['animate', 'quota', 'usage']);
+    expect(names.sort()).toEqual(['Animate image', 'animate', 'quota', 'settings', 'usage']);
     expect(names).toEqual(applicationCommandBodies(interactionHandlers).map((body) => body.name).sort());
     const registered = discord.registeredCommands.guild[discord.guildId] as Array<{ name: string; options?: Array<{ name: string }> }>;
     const animate = registered.find((command) => command.name === 'animate');

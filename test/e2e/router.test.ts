@@ -78,14 +78,14 @@ describe('the interaction router', () => {
   it('tells the member privately that a button with an unknown or malformed custom id does not work any more', async () => {
     const quoted = await quoteMessage();
     await firstAnswer(quoted);
-    for (const customId of ['reroll:job-1', 'not a custom id']) {
+    for (const customId of ['upscale:job-1', 'not a custom id']) {
       const click = await harness.discord.clickButton(quoted, customId);
       expect(await firstAnswer(click), customId).toEqual({ content: '❌ This button does not work any more.', ephemeral: true });
     }
   });
 
   it('tells the member privately that a form with an unknown custom id does not work any more', async () => {
-    const submit = await harness.discord.submitModal('remix:job-1', { prompt: 'a storm' });
+    const submit = await harness.discord.submitModal('upscale:job-1', { prompt: 'a storm' });
     expect(await firstAnswer(submit)).toEqual({ content: '❌ This form does not work any more.', ephemeral: true });
   });
 

@@ -39,6 +39,11 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     startedAt: null,
     completedAt: null,
     finishedAt: null,
+    sourceJobId: null,
+    imageSha256: null,
+    deliveredChannelId: null,
+    deliveredMessageId: null,
+    privateResult: false,
     ...overrides,
   };
 }

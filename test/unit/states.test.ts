@@ -37,7 +37,8 @@ describe('job state machine', () => {
   });
 
   it('lists the guard states for a compare-and-set', () => {
-    expect(statesLeadingTo('delivered')).toEqual(['delivering']);
+    // From 'prepared': a repeat of a paid request, answered with the earlier video without fal.
+    expect(statesLeadingTo('delivered')).toEqual(['prepared', 'delivering']);
     expect(statesLeadingTo('running').sort()).toEqual(['queued', 'running', 'submitted'].sort());
     expect(statesLeadingTo('queued').sort()).toEqual(['queued', 'running', 'submitted'].sort());
   });
