@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { translate, type MemberText } from '../../i18n/text.js';
+import { localized, translate, type MemberText } from '../../i18n/text.js';
 import type { QuotaOverview } from '../../quota/quotaTypes.js';
 import type { ChannelKind, ListInput, OperatorCaps, ScalarInput } from '../../quota/ruleKit.js';
 import { QUOTA_SETTINGS, declarationOf, isOperatorSetting, type QuotaSetting, type SettingsPatch } from '../../quota/rules.js';
@@ -213,7 +213,7 @@ function fieldFor(setting: QuotaSetting, overview: QuotaOverview, guild: GuildDi
         : guild.roles.map((role) => ({ value: role.id, label: role.name.startsWith('@') ? role.name : `@${role.name}` }));
     return {
       ...base,
-      label: LIST_LABELS[input.subcommand] ?? capitalise(english(show.label)),
+      label: LIST_LABELS[input.subcommand] ?? capitalise(english(localized(show.label))),
       hint: `Nothing ticked: ${english(show.format([]))}.`,
       kind: input.item.type === 'channel' ? 'channelList' : 'roleList',
       value: ids,
@@ -225,7 +225,7 @@ function fieldFor(setting: QuotaSetting, overview: QuotaOverview, guild: GuildDi
   const text = formValueOf(input, applied);
   // A /quota option left out leaves its rule unchanged ("default: unchanged"); a form field always has a value.
   const hint = english(input.description).replace(/;\s*default: unchanged$/, '');
-  const common = { ...base, label: capitalise(english(show.label)), hint, value: text, original: text };
+  const common = { ...base, label: capitalise(english(localized(show.label))), hint, value: text, original: text };
   switch (input.type) {
     case 'number':
       return { ...common, kind: 'money', ...bounds(input) };
