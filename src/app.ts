@@ -16,6 +16,7 @@ import { wan25 } from './fal/models/wan25.js';
 import { createJobEvents, type JobEvents } from './jobs/events.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
 import { keepMembersInformed } from './jobs/memberUpdates.js';
+import { locateFfmpeg, type FfmpegBinary } from './media/video/locateFfmpeg.js';
 import { JobRepository } from './jobs/jobRepository.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   models?: ModelRegistry;
   /** What the router answers; defaults to every handler in commands/registry.ts (tests add their own). */
   interactionHandlers?: readonly InteractionHandler[];
+  /** The ffmpeg to use; null runs without one (tests). Defaults to locating it from the config. */
+  ffmpeg?: FfmpegBinary | null;
 }
 
 export interface App {
@@ -54,6 +57,8 @@ export interface App {
   readonly ledger: QuotaLedger;
   /** The moderators' side: settings, audit and reports (/quota, /usage). */
   readonly quota: QuotaAdministration;
+  /** The ffmpeg that fits videos to Discord's upload limit and extends them; undefined when there is none. */
+  readonly ffmpeg: FfmpegBinary | undefined;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -71,6 +76,7 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
+  const ffmpeg = options.ffmpeg === undefined ? await findFfmpeg(config, logger) : (options.ffmpeg ?? undefined);
   const store = await openStore(config.databaseUrl, options.store);
   const client = createDiscordClient(config.discord);
   const models = options.models ?? createModelRegistry([withPrices(wan25, config.priceCentsPerSecond)]);
@@ -107,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     quota: options.quota ?? ledger,
     events,
     courier: messenger,
+    ffmpeg,
     logger,
     now,
   });
@@ -138,6 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fal,
     ledger,
     quota,
+    ffmpeg,
     async start() {
       const startedAt = now();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -158,4 +166,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       await store.close();
     },
   };
+}
+
+/** Found once at start; says which one (or that videos will degrade) in the log. */
+async function findFfmpeg(config: Config, logger: Logger): Promise<FfmpegBinary | undefined> {
+  const ffmpeg = await locateFfmpeg({ searchPath: config.ffmpeg.searchPath, configuredPath: config.ffmpeg.path });
+  if (ffmpeg) logger.info({ ffmpeg }, `using ffmpeg ${ffmpeg.version} (${ffmpeg.source})`);
+  else logger.warn('no ffmpeg found: videos over the upload limit are sent as links, and Extend is off');
+  return ffmpeg;
 }

@@ -4,6 +4,7 @@ import { formatUsd } from '../quota/money.js';
 import type { Reservation } from '../quota/quotaTypes.js';
 import type { Job } from '../jobs/job.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
+import { deliveryNotes, pictureNote } from './mediaNotes.js';
 
 /**
  * Everything the member reads, rendered from job rows. Prompts are member
@@ -50,7 +51,7 @@ export function formatEta(ms: number): string {
 }
 
 function header(job: Job): string {
-  return `**/animate** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}`;
+  return `**/animate** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}${pictureNote(job)}`;
 }
 
 export function renderProgress(job: Job, view: ProgressView): string {
@@ -99,6 +100,7 @@ export function renderDelivered(job: Job, delivery: Delivery): string {
   if (delivery.kind === 'link') {
     lines.push('The video is too large to upload here, so here is the link.');
   }
+  lines.push(...deliveryNotes(job, delivery));
   return lines.join('\n').slice(0, 2000);
 }
 

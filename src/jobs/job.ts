@@ -49,6 +49,14 @@ export interface Job {
   errorMessage: string | null;
   /** Set with the final state: whether the member paid. Null while unfinished. */
   charged: boolean | null;
+  /** What was done to the member's picture so the model takes it, in one line; null when nothing was. */
+  imageNote: string | null;
+  /** Extend: the delivered job whose video this one continues from its last frame; null for a new video. */
+  parentJobId: string | null;
+  /** The length of the video this job delivers: its own clip plus every clip it extends. */
+  totalDurationSeconds: number;
+  /** An extension's joined video, uploaded to fal's storage: what it delivers. Null otherwise. */
+  fullVideoUrl: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -57,8 +65,9 @@ export interface Job {
   finishedAt: number | null;
 }
 
-/** A new job: what intake knows before anything ran. */
-export type NewJob = Pick<
+/** A new job: what intake knows before anything ran (an extension also names its parent and whole length). */
+export type NewJob = Partial<Pick<Job, 'parentJobId' | 'totalDurationSeconds'>> &
+  Pick<
   Job,
   | 'id'
   | 'model'
@@ -96,5 +105,7 @@ export type JobChanges = Partial<
     | 'submittedAt'
     | 'startedAt'
     | 'finishedAt'
+    | 'imageNote'
+    | 'fullVideoUrl'
   >
 >;

@@ -139,6 +139,10 @@ function jobOf(row: JobRow): Job {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     charged: row.charged === null ? null : row.charged === 1,
+    imageNote: row.image_note,
+    parentJobId: row.parent_job_id,
+    totalDurationSeconds: row.total_duration_seconds ?? row.duration_seconds,
+    fullVideoUrl: row.full_video_url,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
@@ -172,6 +176,8 @@ function rowOf(job: NewJob): Omit<NewJobRow, 'state' | 'created_at' | 'updated_a
     audio_url: null,
     cost_cents: job.costCents,
     charged: null,
+    parent_job_id: job.parentJobId ?? null,
+    total_duration_seconds: job.totalDurationSeconds ?? job.durationSeconds,
   };
 }
 
@@ -191,6 +197,8 @@ const COLUMNS: Readonly<Record<keyof JobChanges, keyof JobPatch>> = {
   submittedAt: 'submitted_at',
   startedAt: 'started_at',
   finishedAt: 'finished_at',
+  imageNote: 'image_note',
+  fullVideoUrl: 'full_video_url',
 };
 
 function patchOf(changes: JobChanges): JobPatch {

@@ -19,6 +19,7 @@ export interface JobsDeps {
   quota: QuotaService;
   events: JobEvents;
   courier: VideoCourier;
+  ffmpeg: JobRunnerDeps['ffmpeg'];
   logger: Logger;
   now: Clock;
 }

@@ -6,6 +6,7 @@ import type { VideoModel } from '../fal/models/videoModel.js';
 import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
 import { checkImage } from '../media/image.js';
+import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
 import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
@@ -24,6 +25,8 @@ export interface JobRunnerDeps {
   models: ModelRegistry;
   lifecycle: JobLifecycle;
   courier: VideoCourier;
+  /** Fits videos to the upload limit and extends them; undefined: links instead, and no Extend. */
+  ffmpeg: FfmpegBinary | undefined;
   now: Clock;
 }
 
@@ -147,6 +150,7 @@ export class JobRunner {
     const delivery = await chooseDelivery(current, {
       fal: this.deps.fal,
       videoMaxBytes: config.videoMaxBytes,
+      ffmpeg: this.deps.ffmpeg,
       log: lifecycle.log(current),
       signal: this.stopController.signal,
     });

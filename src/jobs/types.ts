@@ -43,8 +43,17 @@ export interface ProgressView {
 }
 
 export type Delivery =
-  | { kind: 'file'; bytes: Buffer; fileName: string; url: string }
+  /** `url` is the full-quality file; `fitted` when `bytes` is a smaller copy made to fit the upload limit. */
+  | { kind: 'file'; bytes: Buffer; fileName: string; url: string; fitted?: FittedCopy }
   | { kind: 'link'; url: string; sizeBytes: number | null };
+
+/** What a copy re-encoded to fit Discord's upload limit became. */
+export interface FittedCopy {
+  /** The full-quality file's size. */
+  fullBytes: number;
+  width: number;
+  height: number;
+}
 
 /**
  * Hands the finished video to the member. Implemented by src/discord (the jobs

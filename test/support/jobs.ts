@@ -36,6 +36,10 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     submittedAt: null,
     startedAt: null,
     finishedAt: null,
+    imageNote: null,
+    parentJobId: null,
+    totalDurationSeconds: 5,
+    fullVideoUrl: null,
     ...overrides,
   };
 }
