@@ -62,7 +62,10 @@ export function animateOptionsOf(interaction: ChatInputCommandInteraction): Anim
   };
 }
 
-export function replyTargetOf(interaction: ChatInputCommandInteraction): ReplyTarget {
+/** Where a job started by any interaction (a command, a modal submit) answers. */
+export function replyTargetOf(
+  interaction: Pick<ChatInputCommandInteraction, 'applicationId' | 'id' | 'token' | 'createdTimestamp' | 'attachmentSizeLimit' | 'appPermissions'>,
+): ReplyTarget {
   return {
     applicationId: interaction.applicationId,
     interactionId: interaction.id,

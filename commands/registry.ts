@@ -1,5 +1,6 @@
 import { animate } from './animate.js';
 import { cancelJob } from './cancelJob.js';
+import { extendButton, extendForm } from './extendVideo.js';
 import type { InteractionHandler } from './interaction.js';
 import { quota } from './quota.js';
 import { usage } from './usage.js';
@@ -9,4 +10,4 @@ import { usage } from './usage.js';
  * scanning): the router dispatches from it and the deploy script registers
  * its application commands, so a definition exists in one place.
  */
-export const interactionHandlers: readonly InteractionHandler[] = [animate, quota, usage, cancelJob];
+export const interactionHandlers: readonly InteractionHandler[] = [animate, quota, usage, cancelJob, extendButton, extendForm];

@@ -1,8 +1,9 @@
 import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 // The composition root is the one file in src/ that imports commands/: it hands
-// the router its handlers and the messenger the Cancel button's custom id.
+// the router its handlers and the messenger the Cancel and Extend buttons' custom ids.
 import { cancelButtonId } from '../commands/cancelJob.js';
+import { extendButtonId } from '../commands/extendVideo.js';
 import type { InteractionHandler } from '../commands/interaction.js';
 import { interactionHandlers } from '../commands/registry.js';
 import { createInteractionRouter } from '../commands/router.js';
@@ -101,6 +102,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     editIntervalMs: config.progressEditIntervalMs,
     now,
     cancelButtonId,
+    // Extend needs ffmpeg (the last frame, the join): without it there is no button.
+    ...(ffmpeg ? { extendButtonId } : {}),
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const events = createJobEvents(logger);

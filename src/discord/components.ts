@@ -11,3 +11,13 @@ export function cancelButtonRow(customId: string): APIActionRowComponent<APIButt
     components: [{ type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Cancel', emoji: { name: '✖️' }, custom_id: customId }],
   };
 }
+
+/** The Extend button on a finished video: continue it from its last frame (commands/extendVideo.ts). */
+export function extendButton(customId: string): APIButtonComponentWithCustomId {
+  return { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Extend', emoji: { name: '⏩' }, custom_id: customId };
+}
+
+/** The buttons under a finished video, in one row. */
+export function resultButtonRow(buttons: APIButtonComponentWithCustomId[]): APIActionRowComponent<APIButtonComponentWithCustomId> {
+  return { type: ComponentType.ActionRow, components: buttons };
+}

@@ -14,7 +14,7 @@ import { sleep } from '../util/sleep.js';
 import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
 import type { MemberNotifier } from '../jobs/memberUpdates.js';
-import { cancelButtonRow } from './components.js';
+import { cancelButtonRow, extendButton, resultButtonRow } from './components.js';
 import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
@@ -56,6 +56,8 @@ export interface JobMessengerOptions {
    * passes it in, so nothing here imports commands/.
    */
   cancelButtonId: (jobId: string) => string;
+  /** The Extend button's custom id, the same way; absent when videos cannot be extended (no ffmpeg): no button. */
+  extendButtonId?: (jobId: string) => string;
   /** Backoff between attempts at the final edit (tests shorten it). */
   retryDelayMs?: number;
 }
@@ -85,7 +87,8 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
 
   async deliver(job: Job, delivery: Delivery): Promise<void> {
     const link: Delivery = { kind: 'link', url: delivery.url, sizeBytes: delivery.kind === 'link' ? delivery.sizeBytes : delivery.bytes.length };
-    const linkOnly = linkPayload(job, link);
+    const components = this.options.extendButtonId ? [resultButtonRow([extendButton(this.options.extendButtonId(job.id))])] : [];
+    const linkOnly = { ...linkPayload(job, link), components };
     if (delivery.kind === 'link') {
       await this.finish(job, { payload: linkOnly });
       return;
@@ -93,6 +96,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     const payload: MessagePayload = {
       content: renderDelivered(job, delivery),
       files: [{ name: delivery.fileName, data: delivery.bytes, contentType: 'video/mp4' }],
+      components,
     };
     await this.finish(job, { payload, linkOnly });
   }
@@ -192,6 +196,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
       body: {
         content: `${prefix}\n${payload.content}`.slice(0, 2000),
         embeds: payload.embeds ?? [],
+        components: payload.components ?? [],
         allowed_mentions: { parse: [], users: [job.userId] },
         attachments: (payload.files ?? []).map((file, index) => ({ id: index, filename: file.name })),
       },

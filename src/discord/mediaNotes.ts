@@ -14,10 +14,18 @@ export function pictureNote(job: Pick<Job, 'imageNote'>): string {
 }
 
 /** The lines a finished video adds: how long an extended video now is, and where the full-quality file is. */
-export function deliveryNotes(job: Pick<Job, 'parentJobId' | 'totalDurationSeconds' | 'durationSeconds'>, delivery: Delivery): string[] {
+export function deliveryNotes(
+  job: Pick<Job, 'parentJobId' | 'fullVideoUrl' | 'totalDurationSeconds' | 'durationSeconds'>,
+  delivery: Delivery,
+): string[] {
   const lines: string[] = [];
   if (job.parentJobId !== null) {
-    lines.push(`⏩ Extended by ${job.durationSeconds} s: the video is now ${job.totalDurationSeconds} s long.`);
+    // The joined video exists once it was uploaded; without it the new clip came alone.
+    lines.push(
+      job.fullVideoUrl !== null
+        ? `⏩ Extended by ${job.durationSeconds} s: the video is now ${job.totalDurationSeconds} s long.`
+        : `⏩ I could not join this to the earlier video, so here is the new ${job.durationSeconds} s on its own.`,
+    );
   }
   if (delivery.kind === 'file' && delivery.fitted) {
     const { width, height, fullBytes } = delivery.fitted;

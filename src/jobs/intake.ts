@@ -65,6 +65,8 @@ export class JobIntake {
       imageSourceUrl: request.image.url,
       audioSourceUrl: request.audio?.url ?? null,
       costCents: clipCostCents(model, request.resolution, request.durationSeconds),
+      parentJobId: request.extension?.parentJobId ?? null,
+      totalDurationSeconds: request.extension?.totalDurationSeconds ?? request.durationSeconds,
     });
     let reserved: Job;
     let reservation;

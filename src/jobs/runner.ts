@@ -5,7 +5,9 @@ import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
-import { checkImage } from '../media/image.js';
+import { checkImage, type CheckedImage } from '../media/image.js';
+import { joinClips } from '../media/video/joinClips.js';
+import { lastFrame } from '../media/video/lastFrame.js';
 import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
 import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
@@ -13,7 +15,7 @@ import type { JobRepository } from './jobRepository.js';
 import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
 import { readResult, trackUntilComplete, type TrackingDeps } from './tracking.js';
 import type { VideoCourier } from './types.js';
-import { chooseDelivery } from './videoDelivery.js';
+import { chooseDelivery, downloadVideo, wholeVideoUrl } from './videoDelivery.js';
 
 export interface JobRunnerDeps {
   config: Pick<
@@ -31,6 +33,7 @@ export interface JobRunnerDeps {
 }
 
 const RESTARTING = 'The bot is restarting. Please try again in a minute.';
+const NO_FFMPEG = 'Extending videos is switched off on this bot right now.';
 
 /**
  * Runs reserved jobs to the end in the background: prepare (download, check,
@@ -83,10 +86,10 @@ export class JobRunner {
     const model = this.deps.models.get(reserved.model);
     const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
 
-    const image = await checkImage(
-      await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes }),
-      model.image,
-    );
+    const image =
+      reserved.parentJobId !== null
+        ? await this.lastFrameOf(reserved, model)
+        : await checkImage(await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes }), model.image);
     const audioLimits = model.audio;
     const audio =
       reserved.audioSourceUrl && audioLimits
@@ -147,13 +150,15 @@ export class JobRunner {
         actualPrompt: output.data.actualPrompt,
       });
     }
+    let video: Buffer | undefined;
+    if (current.parentJobId !== null && current.fullVideoUrl === null) ({ job: current, video } = await this.joinWithEarlier(current));
     const delivery = await chooseDelivery(current, {
       fal: this.deps.fal,
       videoMaxBytes: config.videoMaxBytes,
       ffmpeg: this.deps.ffmpeg,
       log: lifecycle.log(current),
       signal: this.stopController.signal,
-    });
+    }, video);
     try {
       await courier.deliver(current, delivery);
     } catch (error) {
@@ -163,6 +168,58 @@ export class JobRunner {
       videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,
     });
     if (delivered) lifecycle.log(delivered).info({ delivery: delivery.kind }, 'delivered');
+  }
+
+  /**
+   * Extend: the first frame of the new clip is the last frame of the video it
+   * continues (the job's source is that video, on fal's CDN), checked like a
+   * member's picture. Before the submit, so a failure here costs nothing.
+   */
+  private async lastFrameOf(job: Job, model: VideoModel): Promise<CheckedImage> {
+    const { ffmpeg, fal, config, lifecycle } = this.deps;
+    if (!ffmpeg) throw new UnavailableError(NO_FFMPEG);
+    const log = lifecycle.log(job);
+    let frame: Buffer;
+    try {
+      const video = await downloadVideo(job.imageSourceUrl, { fal, log, signal: this.stopController.signal, maxBytes: config.videoMaxBytes });
+      frame = await lastFrame(ffmpeg, video);
+    } catch (error) {
+      throw new UpstreamError('I could not read the end of the earlier video, so I could not extend it.', 'extend_source', {
+        cause: error,
+        retryable: true,
+      });
+    }
+    return checkImage(frame, model.image);
+  }
+
+  /**
+   * Extend: fal's new clip joined after the video it continues, uploaded to
+   * fal's storage so the full-quality file has a link (and can be extended in
+   * turn), and recorded before it is delivered so a restart does not join it
+   * again. When the join cannot be made the member still gets the clip fal
+   * made, alone (the message says so): it was paid for.
+   */
+  private async joinWithEarlier(job: Job): Promise<{ job: Job; video: Buffer | undefined }> {
+    const { ffmpeg, fal, config, jobs, lifecycle } = this.deps;
+    const log = lifecycle.log(job);
+    if (!ffmpeg) {
+      log.warn('no ffmpeg to join the extension; delivering the new clip alone');
+      return { job, video: undefined };
+    }
+    try {
+      const earlierJob = await jobs.get(job.parentJobId ?? '');
+      const download = { fal, log, signal: this.stopController.signal, maxBytes: config.videoMaxBytes };
+      const [earlier, clip] = await Promise.all([downloadVideo(wholeVideoUrl(earlierJob), download), downloadVideo(job.videoUrl ?? '', download)]);
+      const joined = await joinClips(ffmpeg, earlier, clip);
+      const fullVideoUrl = await fal.upload(joined.bytes, 'video/mp4', `animate-${job.id.slice(0, 8)}.mp4`);
+      const changes = { fullVideoUrl, videoBytes: joined.bytes.length };
+      await jobs.update(job.id, changes);
+      log.info({ durationSeconds: joined.durationSeconds, bytes: joined.bytes.length }, 'extension joined to the earlier video');
+      return { job: { ...job, ...changes }, video: joined.bytes };
+    } catch (error) {
+      log.warn({ err: error }, 'could not join the extension to the earlier video; delivering the new clip alone');
+      return { job, video: undefined };
+    }
   }
 
   private tracking(): TrackingDeps {

@@ -25,6 +25,8 @@ export interface AnimateRequest {
   durationSeconds: number;
   seed: number | undefined;
   promptExpansion: boolean;
+  /** Extend (extension.ts): the delivered job this clip continues, and the whole video's length once joined. */
+  extension?: { parentJobId: string; totalDurationSeconds: number };
 }
 
 export type ProgressPhase = 'preparing' | 'queued' | 'running' | 'delivering';

@@ -1,0 +1,70 @@
+import { LabelBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { formatUsd } from '../src/quota/money.js';
+import { replyTargetOf } from './animate.js';
+import { customIdFor } from './customId.js';
+import type { ButtonHandler, ModalHandler } from './interaction.js';
+import { roleIdsOf } from './permissions.js';
+
+const EXTEND_ACTION = 'extend';
+const PROMPT_FIELD = 'prompt';
+
+/**
+ * `extend:<jobId>`, on the Extend button under a finished video and on the
+ * form it opens (buttons and modals are routed apart). Messages already in
+ * Discord carry it, so the format must never change; the messenger gets it
+ * through the composition root (src/app.ts).
+ */
+export function extendButtonId(jobId: string): string {
+  return customIdFor(EXTEND_ACTION, jobId);
+}
+
+/**
+ * Extend, step 1: the form, with the video's prompt to keep or change and the
+ * price in its title, so the clicker sees what it costs before anything is
+ * reserved. A video that cannot be extended (too long already, gone) gets a
+ * sentence instead (thrown; the router answers privately).
+ */
+export const extendButton = {
+  kind: 'button',
+  action: EXTEND_ACTION,
+  customId: extendButtonId,
+  async execute(interaction, jobId, { jobs, models }) {
+    const offer = await jobs.offerExtension(jobId);
+    const model = models.get(offer.parent.model);
+    const modal = new ModalBuilder()
+      .setCustomId(extendButtonId(jobId))
+      .setTitle(`Extend by ${offer.durationSeconds} s · ${formatUsd(offer.costCents)}`)
+      .addLabelComponents(
+        new LabelBuilder()
+          .setLabel('Prompt for the next part')
+          .setDescription(`It starts from the video's last frame; the video becomes ${offer.totalSeconds} s long.`)
+          .setTextInputComponent(
+            new TextInputBuilder()
+              .setCustomId(PROMPT_FIELD)
+              .setStyle(TextInputStyle.Paragraph)
+              .setRequired(true)
+              .setMaxLength(model.promptMaxLength)
+              .setValue(offer.prompt.slice(0, model.promptMaxLength)),
+          ),
+      );
+    await interaction.showModal(modal);
+  },
+} satisfies ButtonHandler;
+
+/**
+ * Extend, step 2: the submitted form starts a new paid job under the
+ * clicker's quota, answered in a new public reply like any /animate.
+ */
+export const extendForm = {
+  kind: 'modal',
+  action: EXTEND_ACTION,
+  customId: extendButtonId,
+  async execute(interaction, jobId, { jobs }) {
+    const channel = interaction.channel;
+    const member = { roleIds: roleIdsOf(interaction.member), parentChannelId: channel?.isThread() ? channel.parentId : null };
+    const asker = { guildId: interaction.guildId, channelId: interaction.channelId ?? '', userId: interaction.user.id };
+    await jobs.extend(jobId, interaction.fields.getTextInputValue(PROMPT_FIELD), asker, replyTargetOf(interaction), member, async () => {
+      await interaction.deferReply();
+    });
+  },
+} satisfies ModalHandler;
