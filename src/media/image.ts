@@ -4,6 +4,7 @@ import { parseBmpHeader } from './bmp.js';
 import { formatMegabytes } from './format.js';
 import { IMAGE_MAX_BYTES, IMAGE_MAX_SIDE_PX, IMAGE_MIN_SIDE_PX, MAX_INPUT_PIXELS } from './limits.js';
 import { pictureLength } from './pictureEnd.js';
+import { DAMAGED_PICTURE, displaySize, readSharpHeader, type PictureHeader } from './pictureHeader.js';
 import { looksLike, sniff } from './sniff.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'webp';
@@ -28,20 +29,13 @@ const FORMATS: Readonly<Record<string, { format: ImageFormat; mimeType: string; 
   webp: { format: 'webp', mimeType: 'image/webp', extension: 'webp' },
 };
 
-const DAMAGED = 'The image is empty or damaged and could not be read.';
 const NOT_A_PICTURE = 'That file is not a picture the model can use (JPEG, PNG, BMP or WEBP).';
 const ANIMATED = 'The picture is animated; the model needs a single still image (JPEG, PNG, BMP or WEBP).';
 const TRANSPARENT =
   'The image has transparency; the model needs an image without an alpha channel (save it as JPEG, or as PNG without transparency).';
 
 /** What we learn from the header alone, before deciding whether decoding is safe. */
-interface Probe {
-  storedWidth: number;
-  storedHeight: number;
-  /** EXIF orientation 1–8; 5–8 turn the picture a quarter, swapping its sides. */
-  orientation: number;
-  hasAlpha: boolean;
-  frames: number;
+interface Probe extends PictureHeader {
   /** The expensive part, run only once the cheap checks passed. Throws InputError. */
   verifyPixels: () => Promise<void>;
 }
@@ -52,7 +46,7 @@ interface Probe {
  * range, so a tiny file declaring 100000×100000 px costs nothing.
  */
 export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
-  if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'image: zero bytes' });
+  if (bytes.length === 0) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: zero bytes' });
   if (bytes.length > IMAGE_MAX_BYTES) {
     throw new InputError(
       `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(IMAGE_MAX_BYTES)}.`,
@@ -78,9 +72,7 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
     throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
   }
 
-  const quarterTurn = probe.orientation >= 5 && probe.orientation <= 8;
-  const width = quarterTurn ? probe.storedHeight : probe.storedWidth;
-  const height = quarterTurn ? probe.storedWidth : probe.storedHeight;
+  const { width, height } = displaySize(probe);
   const inRange = (side: number) => side >= IMAGE_MIN_SIDE_PX && side <= IMAGE_MAX_SIDE_PX;
   if (!inRange(width) || !inRange(height)) {
     throw new InputError(
@@ -99,28 +91,9 @@ export async function checkImage(bytes: Buffer): Promise<CheckedImage> {
   return { bytes: picture, ...known, width, height, hasAlpha: probe.hasAlpha };
 }
 
-async function probeWithSharp(bytes: Buffer, format: ImageFormat): Promise<Probe> {
-  let metadata: sharp.Metadata;
-  try {
-    // Header only: sharp's pixel limit would hide the real size of an oversized
-    // photo behind a generic error, and reading a header allocates no pixels.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new InputError(DAMAGED, { cause: error, logMessage: `image: sharp could not read the ${format} header` });
-  }
-  const { width, height } = metadata;
-  // Trust the sniff only when libvips agrees; a mismatch means a mangled file.
-  if (metadata.format !== format || width === undefined || height === undefined || width < 1 || height < 1) {
-    throw new InputError(DAMAGED, { logMessage: `image: sniffed ${format}, sharp says ${metadata.format}` });
-  }
-  return {
-    storedWidth: width,
-    storedHeight: height,
-    orientation: metadata.orientation ?? 1,
-    hasAlpha: metadata.hasAlpha,
-    frames: metadata.pages ?? 1,
-    verifyPixels: () => decodeOnce(bytes, format),
-  };
+async function probeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'>): Promise<Probe> {
+  const header = await readSharpHeader(bytes, format);
+  return { ...header, verifyPixels: () => decodeOnce(bytes, format) };
 }
 
 /**
@@ -135,13 +108,13 @@ async function decodeOnce(bytes: Buffer, format: ImageFormat): Promise<void> {
     // and it is ~6× faster than .stats(), which also walks them all (npm run bench).
     await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).raw().toBuffer();
   } catch (error) {
-    throw new InputError(DAMAGED, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
+    throw new InputError(DAMAGED_PICTURE, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
   }
 }
 
 function probeBmp(bytes: Buffer): Probe {
   const header = parseBmpHeader(bytes);
-  if (header === undefined) throw new InputError(DAMAGED, { logMessage: 'image: malformed BMP header' });
+  if (header === undefined) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: malformed BMP header' });
   const { requiredBytes } = header;
   return {
     storedWidth: header.width,
@@ -149,10 +122,11 @@ function probeBmp(bytes: Buffer): Probe {
     orientation: 1,
     hasAlpha: header.hasAlpha,
     frames: 1,
+    compression: undefined,
     verifyPixels: () => {
       if (requiredBytes !== undefined && bytes.length < requiredBytes) {
         return Promise.reject(
-          new InputError(DAMAGED, { logMessage: `image: BMP has ${bytes.length} of ${requiredBytes} bytes` }),
+          new InputError(DAMAGED_PICTURE, { logMessage: `image: BMP has ${bytes.length} of ${requiredBytes} bytes` }),
         );
       }
       return Promise.resolve();
