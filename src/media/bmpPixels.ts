@@ -18,7 +18,7 @@ export interface RawPixels {
 /**
  * RGBA when the header declares an alpha mask, else RGB. Returns undefined for
  * run-length-encoded pixels, a file shorter than its header promises, or bit
- * fields whose masks are missing.
+ * fields whose masks are missing: none of them can be decoded here.
  *
  * Many writers declare an alpha mask and leave every alpha byte 0; browsers
  * then show the picture opaque, and so do we: all-zero alpha becomes 255.

@@ -106,8 +106,9 @@ async function uprightPixels(
 ): Promise<RawPixels> {
   let image: sharp.Sharp;
   if (source.bmp !== undefined) {
+    if (source.bmp.runLength) throw runLengthBmp(source);
     const decoded = decodeBmp(source.bytes, source.bmp);
-    if (decoded === undefined) throw bmpNotDecodable(source);
+    if (decoded === undefined) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: BMP pixels could not be decoded' });
     image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels } });
   } else {
     // 'error' rather than the default 'warning' keeps camera JPEGs with harmless
@@ -125,11 +126,12 @@ async function uprightPixels(
   }
 }
 
-function bmpNotDecodable(source: SourcePicture): InputError {
+/** Run-length-encoded BMPs are rare and cannot have alpha; one out of range or too large ends here. */
+function runLengthBmp(source: SourcePicture): InputError {
   const { width, height } = source.display;
   return new InputError(
-    `The image is ${width}×${height} px, and I can't resize or flatten this kind of BMP (compressed). Please send it as PNG or JPEG.`,
-    { logMessage: 'image: BMP needs fixing but is run-length encoded or lacks its masks' },
+    "This BMP would need resizing or re-encoding, and I can't read its run-length-compressed pixels. Please send it as PNG or JPEG.",
+    { logMessage: `image: run-length-encoded BMP ${width}×${height}, ${source.bytes.length} bytes, needs fixing` },
   );
 }
 

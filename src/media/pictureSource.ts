@@ -124,6 +124,11 @@ export async function readSource(bytes: Buffer, limits: SourceLimits): Promise<S
     );
   }
 
+  // Uncompressed pixels must all be there (after the size: a bomb is told its size, as checkImage does).
+  if (bmp?.requiredBytes !== undefined && picture.length < bmp.requiredBytes) {
+    throw new InputError(DAMAGED_PICTURE, { logMessage: `image: BMP has ${picture.length} of ${bmp.requiredBytes} bytes` });
+  }
+
   return {
     name: kind.name,
     accepted: kind.accepted,
