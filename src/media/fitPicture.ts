@@ -51,17 +51,24 @@ const JPEG_QUALITY = 90;
  * Fix what fal would refuse and can be fixed without the member's judgement;
  * refuse the rest with a sentence for the member (an InputError):
  *
- * - an alpha channel is flattened onto white (fal wants PNG without alpha);
+ * - any alpha channel is flattened onto white (fal wants PNG without alpha;
+ *   WEBP and BMP too, so no picture depends on what fal's decoder makes of
+ *   transparent pixels, often black). The member reads "made
+ *   transparent parts white" when some pixel was see-through, "removed an
+ *   unused transparency channel" when none was (nothing, for a GIF: sharp
+ *   gives every GIF an alpha channel, so it was never the member's);
  * - a longer side over 2000 px is scaled down, a shorter side under 360 px up,
  *   keeping the shape; a picture too long and thin for both is refused;
  * - GIF, TIFF and AVIF become PNG or JPEG, an animation its first frame;
  * - the EXIF orientation is applied to the pixels (and the tag dropped);
  * - a file over maxOutputBytes is re-encoded until it fits.
  *
- * Pixels are decoded only after the header has passed every check, and never
- * more than maxInputPixels of them. What is re-encoded becomes JPEG when the
- * source was lossy (JPEG, lossy WEBP, AVIF), else PNG, falling back to JPEG
- * when the PNG would be too large.
+ * A picture needing none of this is not re-encoded: it is what checkImage
+ * returns for it. Pixels are decoded only after the header has passed every
+ * check, and never more than maxInputPixels of them. What is re-encoded
+ * becomes JPEG when the source was lossy (JPEG, lossy WEBP, AVIF), else PNG,
+ * falling back to JPEG when the PNG would be too large. Every result passes
+ * checkImage, which runs on it before it is returned.
  */
 export async function fitPicture(bytes: Buffer, limits: PictureLimits = PICTURE_LIMITS): Promise<FittedPicture> {
   const source = await readSource(bytes, limits);
@@ -91,7 +98,7 @@ export async function fitPicture(bytes: Buffer, limits: PictureLimits = PICTURE_
   return { ...withoutAlphaFlag(await checkOutput(encoded)), changes };
 }
 
-interface RawPixels {
+interface DecodedPixels {
   data: Buffer;
   width: number;
   height: number;
@@ -103,7 +110,7 @@ async function uprightPixels(
   source: SourcePicture,
   target: PictureSize,
   steps: { turn: boolean; scale: boolean; maxPixels: number },
-): Promise<RawPixels> {
+): Promise<DecodedPixels> {
   let image: sharp.Sharp;
   if (source.bmp !== undefined) {
     if (source.bmp.runLength) throw runLengthBmp(source);
@@ -140,7 +147,7 @@ function runLengthBmp(source: SourcePicture): InputError {
  * told depends on whether any pixel was see-through. The alpha is always the
  * last channel of sharp's raw output.
  */
-function transparencyOf(pixels: RawPixels, source: SourcePicture): PictureChange | undefined {
+function transparencyOf(pixels: DecodedPixels, source: SourcePicture): PictureChange | undefined {
   for (let at = pixels.channels - 1; at < pixels.data.length; at += pixels.channels) {
     if (pixels.data[at] !== 255) return { kind: 'transparencyWhitened' };
   }
@@ -149,7 +156,7 @@ function transparencyOf(pixels: RawPixels, source: SourcePicture): PictureChange
 
 /** The first encoding in `encodings` whose file fits, or a refusal quoting the smallest tried. */
 async function encodeWithin(
-  pixels: RawPixels,
+  pixels: DecodedPixels,
   encodings: readonly Encoding[],
   limits: PictureLimits,
 ): Promise<{ encoding: Encoding; bytes: Buffer }> {
@@ -165,7 +172,7 @@ async function encodeWithin(
   );
 }
 
-function encode(pixels: RawPixels, encoding: Encoding): Promise<Buffer> {
+function encode(pixels: DecodedPixels, encoding: Encoding): Promise<Buffer> {
   const { width, height, channels } = pixels;
   let image = sharp(pixels.data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
   if (channels === 2 || channels === 4) image = image.flatten({ background: WHITE });
