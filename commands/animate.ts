@@ -19,7 +19,7 @@ const data = new SlashCommandBuilder()
   .setDescription('Turn a picture into a short video')
   .setDMPermission(false)
   .addAttachmentOption((o) =>
-    o.setName('image').setDescription(`The first frame: JPEG, PNG, BMP or WEBP, ${MODEL.image.minSidePx}–${MODEL.image.maxSidePx} px`).setRequired(true),
+    o.setName('image').setDescription('The first frame: a picture (JPEG, PNG, WEBP, GIF…); I fit its size and format if needed').setRequired(true),
   )
   .addStringOption((o) =>
     o.setName('prompt').setDescription('What should happen in the video').setRequired(true).setMaxLength(MODEL.promptMaxLength),

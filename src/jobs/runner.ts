@@ -5,7 +5,8 @@ import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
-import { checkImage, type CheckedImage } from '../media/image.js';
+import { fitPicture, pictureLimitsFor, type FittedPicture } from '../media/fitPicture.js';
+import { describeChanges } from '../media/pictureChanges.js';
 import { joinClips } from '../media/video/joinClips.js';
 import { lastFrame } from '../media/video/lastFrame.js';
 import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
@@ -86,10 +87,14 @@ export class JobRunner {
     const model = this.deps.models.get(reserved.model);
     const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
 
+    // A member's picture is fixed where it can be (size, transparency, format, rotation, file size)
+    // and refused only where it cannot; the member reads what was changed.
+    const pictureLimits = pictureLimitsFor(model.image);
     const image =
       reserved.parentJobId !== null
         ? await this.lastFrameOf(reserved, model)
-        : await checkImage(await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes }), model.image);
+        : await fitPicture(await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: pictureLimits.maxInputBytes }), pictureLimits);
+    const imageNote = reserved.parentJobId === null ? describeChanges(image.changes) || null : null;
     const audioLimits = model.audio;
     const audio =
       reserved.audioSourceUrl && audioLimits
@@ -100,8 +105,9 @@ export class JobRunner {
     const prepared = await lifecycle.move(
       reserved,
       'prepared',
-      { imageUrl, audioUrl },
-      `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
+      { imageUrl, audioUrl, imageNote },
+      `${image.format} ${image.width}x${image.height}${imageNote ? ` (${imageNote})` : ''}` +
+        `${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
     );
 
     if (this.stopping) throw new UnavailableError(RESTARTING);
@@ -172,10 +178,10 @@ export class JobRunner {
 
   /**
    * Extend: the first frame of the new clip is the last frame of the video it
-   * continues (the job's source is that video, on fal's CDN), checked like a
+   * continues (the job's source is that video, on fal's CDN), fitted like a
    * member's picture. Before the submit, so a failure here costs nothing.
    */
-  private async lastFrameOf(job: Job, model: VideoModel): Promise<CheckedImage> {
+  private async lastFrameOf(job: Job, model: VideoModel): Promise<FittedPicture> {
     const { ffmpeg, fal, config, lifecycle } = this.deps;
     if (!ffmpeg) throw new UnavailableError(NO_FFMPEG);
     const log = lifecycle.log(job);
@@ -189,7 +195,8 @@ export class JobRunner {
         retryable: true,
       });
     }
-    return checkImage(frame, model.image);
+    // Already the video's size, which the model made; fitted all the same should a model make sizes it does not take.
+    return fitPicture(frame, pictureLimitsFor(model.image));
   }
 
   /**
