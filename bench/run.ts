@@ -5,6 +5,7 @@ import type { Benchmark } from './benchmark.js';
 import { deliveryLatency } from './deliveryLatency.js';
 import { imageChecks } from './imageChecks.js';
 import { pictureFixes } from './pictureFixes.js';
+import { videoFit } from './videoFit.js';
 
 // ─── Registered benchmarks ───────────────────────────────────────────────────
 // Add new benchmarks to this list (import them above); they run in this order.
@@ -13,6 +14,7 @@ const benchmarks: Benchmark[] = [
   deliveryLatency,
   imageChecks,
   pictureFixes,
+  videoFit,
 ];
 // ─────────────────────────────────────────────────────────────────────────────
 
