@@ -4,6 +4,8 @@
 //   commands/ ─► src/jobs, src/quota ─► src/fal, src/media ─► src/store
 //        └────► src/discord (outgoing: messages, components) ─► types of jobs/quota
 //
+// src/i18n (the message catalogue) and src/util are leaves every part may use.
+//
 // src/app.ts, the composition root, is the one file in src/ that imports
 // commands/: it gives the router its handlers and the messenger the Cancel
 // button's custom id.
@@ -66,10 +68,10 @@ export default {
       name: 'fal-and-media-use-only-store-config-errors',
       severity: 'error',
       comment:
-        'src/fal and src/media are leaves: besides their own folder, only src/store, src/config, src/util and src/errors.ts ' +
+        'src/fal and src/media are leaves: besides their own folder, only src/store, src/config, src/util, src/i18n and src/errors.ts ' +
         '(a model description names the media limits it sets by their type).',
       from: { path: '^src/(fal|media)/' },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(store|config|util)/', '^src/errors\\.ts$', '^src/media/limits\\.ts$'], dependencyTypesNot: [] },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(store|config|util|i18n)/', '^src/errors\\.ts$', '^src/media/limits\\.ts$'], dependencyTypesNot: [] },
     },
     {
       name: 'models-name-media-limits-by-type-only',
@@ -84,6 +86,14 @@ export default {
       comment: 'src/util holds generic helpers (clock, sleep, text) and imports nothing of the bot.',
       from: { path: '^src/util/' },
       to: { path: '^(src|commands)/', pathNot: '^src/util/' },
+    },
+    {
+      name: 'i18n-is-a-leaf',
+      comment:
+        'src/i18n holds the message catalogue every part may word its sentences from (commands, discord, jobs, quota, fal, media, errors); ' +
+        'it imports nothing of the bot.',
+      from: { path: '^src/i18n/' },
+      to: { path: '^(src|commands)/', pathNot: '^src/i18n/' },
     },
     {
       name: 'store-at-the-bottom',

@@ -2,7 +2,9 @@ import { SlashCommandBuilder, type Attachment, type ChatInputCommandInteraction 
 import { wan25 } from '../src/fal/models/wan25.js';
 import { buildAnimateRequest, type AnimateOptions } from '../src/jobs/animateRequest.js';
 import type { AttachmentRef, ReplyTarget } from '../src/jobs/types.js';
+import { localized } from '../src/i18n/text.js';
 import type { SlashCommand } from './interaction.js';
+import { localizedChoice, named } from './localizations.js';
 import { roleIdsOf } from './permissions.js';
 
 /**
@@ -14,31 +16,42 @@ const MODEL = wan25;
 const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
 
-const data = new SlashCommandBuilder()
-  .setName('animate')
-  .setDescription('Turn a picture into a short video')
+const data = named(new SlashCommandBuilder(), localized('command.animate.name'), localized('command.animate.description'))
   .setDMPermission(false)
   .addAttachmentOption((o) =>
-    o.setName('image').setDescription('The first frame: a picture (JPEG, PNG, WEBP, GIF…); I fit its size and format if needed').setRequired(true),
+    named(o, localized('command.animate.image.name'), localized('command.animate.image.description')).setRequired(true),
   )
   .addStringOption((o) =>
-    o.setName('prompt').setDescription('What should happen in the video').setRequired(true).setMaxLength(MODEL.promptMaxLength),
+    named(o, localized('command.animate.prompt.name'), localized('command.animate.prompt.description'))
+      .setRequired(true)
+      .setMaxLength(MODEL.promptMaxLength),
   )
   .addStringOption((o) =>
-    o.setName('negative_prompt').setDescription('What to avoid').setMaxLength(MODEL.negativePromptMaxLength),
+    named(o, localized('command.animate.negativePrompt.name'), localized('command.animate.negativePrompt.description')).setMaxLength(
+      MODEL.negativePromptMaxLength,
+    ),
   )
   .addStringOption((o) =>
-    o
-      .setName('resolution')
-      .setDescription('Video resolution (higher costs more)')
-      .addChoices(...MODEL.resolutions.map((resolution) => ({ name: resolution, value: resolution }))),
+    named(o, localized('command.animate.resolution.name'), localized('command.animate.resolution.description')).addChoices(
+      ...MODEL.resolutions.map((resolution) => ({ name: resolution, value: resolution })),
+    ),
   )
   .addStringOption((o) =>
-    o.setName('duration').setDescription('Length of the video').addChoices(...MODEL.durationsSeconds.map((seconds) => ({ name: `${seconds} seconds`, value: String(seconds) }))),
+    named(o, localized('command.animate.duration.name'), localized('command.animate.duration.description')).addChoices(
+      ...MODEL.durationsSeconds.map((seconds) => localizedChoice(localized('command.animate.duration.choice', { seconds }), String(seconds))),
+    ),
   )
-  .addIntegerOption((o) => o.setName('seed').setDescription('Same seed, same picture, same prompt → same video').setMinValue(0).setMaxValue(2_147_483_647))
-  .addAttachmentOption((o) => o.setName('audio').setDescription(`Background music: WAV or MP3, ${MODEL.audio?.minSeconds ?? 3}–${MODEL.audio?.maxSeconds ?? 30} s`))
-  .addBooleanOption((o) => o.setName('prompt_expansion').setDescription('Let an AI enrich your prompt (default: on)'));
+  .addIntegerOption((o) =>
+    named(o, localized('command.animate.seed.name'), localized('command.animate.seed.description')).setMinValue(0).setMaxValue(2_147_483_647),
+  )
+  .addAttachmentOption((o) =>
+    named(
+      o,
+      localized('command.animate.audio.name'),
+      localized('command.animate.audio.description', { min: MODEL.audio?.minSeconds ?? 3, max: MODEL.audio?.maxSeconds ?? 30 }),
+    ),
+  )
+  .addBooleanOption((o) => named(o, localized('command.animate.promptExpansion.name'), localized('command.animate.promptExpansion.description')));
 
 function attachmentRef(attachment: Attachment): AttachmentRef {
   return { url: attachment.url, filename: attachment.name, contentType: attachment.contentType ?? undefined, declaredSize: attachment.size };
@@ -51,6 +64,7 @@ export function animateOptionsOf(interaction: ChatInputCommandInteraction): Anim
     guildId: interaction.guildId,
     channelId: interaction.channelId,
     userId: interaction.user.id,
+    locale: interaction.locale,
     image: attachmentRef(interaction.options.getAttachment('image', true)),
     audio: audio ? attachmentRef(audio) : undefined,
     prompt: interaction.options.getString('prompt', true),
@@ -82,7 +96,11 @@ export const animate = {
   async execute(interaction, { config, jobs, models }) {
     const request = buildAnimateRequest(animateOptionsOf(interaction), models.default, config.defaults);
     const channel = interaction.channel;
-    const member = { roleIds: roleIdsOf(interaction.member), parentChannelId: channel?.isThread() ? channel.parentId : null };
+    const member = {
+      roleIds: roleIdsOf(interaction.member),
+      parentChannelId: channel?.isThread() ? channel.parentId : null,
+      guildLocale: interaction.guildLocale,
+    };
     await jobs.start(request, replyTargetOf(interaction), member, async () => {
       await interaction.deferReply();
     });

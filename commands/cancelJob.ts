@@ -1,4 +1,6 @@
 import { MessageFlags } from 'discord.js';
+import { localeOf } from '../src/i18n/locale.js';
+import { messagesFor, type SentenceKey } from '../src/i18n/text.js';
 import type { CancelOutcome } from '../src/jobs/types.js';
 import { customIdFor } from './customId.js';
 import type { ButtonHandler } from './interaction.js';
@@ -15,12 +17,12 @@ export function cancelButtonId(jobId: string): string {
   return customIdFor(CANCEL_ACTION, jobId);
 }
 
-const REFUSALS: Record<Exclude<CancelOutcome, 'cancelled'>, string> = {
-  not_found: 'I cannot find this job any more.',
-  not_allowed: 'Only the member who started this video, or a moderator, can cancel it.',
-  being_submitted: 'Your video is being handed to fal right now. Try again in a few seconds.',
-  already_started: 'The video is already being made, so it can no longer be cancelled.',
-  already_finished: 'This job has already finished.',
+const REFUSALS: Record<Exclude<CancelOutcome, 'cancelled'>, SentenceKey> = {
+  not_found: 'cancel.notFound',
+  not_allowed: 'cancel.notAllowed',
+  being_submitted: 'cancel.beingSubmitted',
+  already_started: 'cancel.alreadyStarted',
+  already_finished: 'cancel.alreadyFinished',
 };
 
 /** The Cancel button on a progress message: works while fal has not started the job. */
@@ -33,7 +35,8 @@ export const cancelJob = {
     await interaction.deferUpdate();
     const outcome = await jobs.cancel(jobId, { userId: interaction.user.id, isModerator: isModerator(interaction, config) });
     if (outcome !== 'cancelled') {
-      await interaction.followUp({ content: `❌ ${REFUSALS[outcome]}`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      const refusal = messagesFor(localeOf(interaction.locale))[REFUSALS[outcome]];
+      await interaction.followUp({ content: `❌ ${refusal}`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     }
   },
 } satisfies ButtonHandler;

@@ -4,6 +4,8 @@ import { replyTargetOf } from './animate.js';
 import { customIdFor } from './customId.js';
 import type { ButtonHandler, ModalHandler } from './interaction.js';
 import { roleIdsOf } from './permissions.js';
+import { localeOf } from '../src/i18n/locale.js';
+import { messagesFor } from '../src/i18n/text.js';
 
 const EXTEND_ACTION = 'extend';
 const PROMPT_FIELD = 'prompt';
@@ -31,13 +33,14 @@ export const extendButton = {
   async execute(interaction, jobId, { jobs, models }) {
     const offer = await jobs.offerExtension(jobId);
     const model = models.get(offer.parent.model);
+    const t = messagesFor(localeOf(interaction.locale));
     const modal = new ModalBuilder()
       .setCustomId(extendButtonId(jobId))
-      .setTitle(`Extend by ${offer.durationSeconds} s · ${formatUsd(offer.costCents)}`)
+      .setTitle(t['extend.formTitle']({ seconds: offer.durationSeconds, cost: formatUsd(offer.costCents) }))
       .addLabelComponents(
         new LabelBuilder()
-          .setLabel('Prompt for the next part')
-          .setDescription(`It starts from the video's last frame; the video becomes ${offer.totalSeconds} s long.`)
+          .setLabel(t['extend.promptLabel'])
+          .setDescription(t['extend.promptHint']({ total: offer.totalSeconds }))
           .setTextInputComponent(
             new TextInputBuilder()
               .setCustomId(PROMPT_FIELD)
@@ -62,7 +65,7 @@ export const extendForm = {
   async execute(interaction, jobId, { jobs }) {
     const channel = interaction.channel;
     const member = { roleIds: roleIdsOf(interaction.member), parentChannelId: channel?.isThread() ? channel.parentId : null };
-    const asker = { guildId: interaction.guildId, channelId: interaction.channelId ?? '', userId: interaction.user.id };
+    const asker = { guildId: interaction.guildId, channelId: interaction.channelId ?? '', userId: interaction.user.id, locale: interaction.locale };
     await jobs.extend(jobId, interaction.fields.getTextInputValue(PROMPT_FIELD), asker, replyTargetOf(interaction), member, async () => {
       await interaction.deferReply();
     });

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
 import type { Config } from '../src/config/config.js';
 import { InputError } from '../src/errors.js';
+import { localized, type MemberText } from '../src/i18n/text.js';
 
 /** A member as discord.js hands it out: cached (roles in a manager) or raw API data (an id array). */
 type MemberLike = { roles: string[] | { cache: { keys(): Iterable<string> } } } | null | undefined;
@@ -30,13 +31,14 @@ export function isModerator(invoker: Invoker, config: ModeratorConfig): boolean 
   return config.quota.adminRoleIds.some((role) => roles.includes(role));
 }
 
-export function requireModerator(invoker: Invoker, config: ModeratorConfig, doing: string): void {
+/** `doing` finishes "Only members with the Manage Server permission … can ___." */
+export function requireModerator(invoker: Invoker, config: ModeratorConfig, doing: MemberText): void {
   if (!isModerator(invoker, config)) {
-    throw new InputError(`Only members with the Manage Server permission (or a quota admin role) can ${doing}.`);
+    throw new InputError(localized('permissions.moderatorsOnly', { doing }));
   }
 }
 
 export function guildIdOf(interaction: Pick<Interaction, 'guildId'>): string {
-  if (!interaction.guildId) throw new InputError('This command works only in servers.');
+  if (!interaction.guildId) throw new InputError(localized('permissions.serversOnly'));
   return interaction.guildId;
 }

@@ -15,8 +15,10 @@ import type { SettingChange } from '../src/quota/quotaTypes.js';
 import type { ChannelKind, ListInput, ScalarInput } from '../src/quota/ruleKit.js';
 import { QUOTA_SETTINGS, UNSET_CHOICES, declarationOf, isListSetting, type QuotaSetting, type SettingsPatch } from '../src/quota/rules.js';
 import { spendChart, topMembersChart } from '../src/quota/usageCharts.js';
-import { orList } from '../src/quota/wording.js';
+import { localeOf, type Locale } from '../src/i18n/locale.js';
+import { localized, messagesFor, orList, type LocalizedText, type SentenceKey } from '../src/i18n/text.js';
 import type { CommandContext, SlashCommand } from './interaction.js';
+import { described, localizedChoice } from './localizations.js';
 import { memberNames } from './memberNames.js';
 import { guildIdOf, isModerator, requireModerator } from './permissions.js';
 
@@ -25,21 +27,21 @@ import { guildIdOf, isModerator, requireModerator } from './permissions.js';
  * options come from the rule declarations (src/quota/rules.ts), where each
  * rule names its subcommand, option, type and bounds.
  */
-const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: string; emptyNote?: string }> = [
-  { name: 'budget', description: 'Set how much /animate may spend per period' },
-  { name: 'members', description: 'Limits for each member (0 = no limit)', emptyNote: ' (0 = no limit)' },
-  { name: 'limits', description: 'What members may ask for, and how many videos the server makes at once' },
-  { name: 'channels', description: 'Channels where /animate works (none listed = every channel)' },
-  { name: 'roles', description: 'Roles that may use /animate (none listed = everyone)' },
-  { name: 'exempt', description: 'Roles exempt from member limits (the server budget still applies)' },
-  { name: 'modlog', description: 'Where budget alerts (80 % and 100 %) go; leave out the channel to stop them' },
+const RULE_SUBCOMMANDS: ReadonlyArray<{ name: string; description: LocalizedText; emptyNote?: SentenceKey }> = [
+  { name: 'budget', description: localized('command.quota.budget.description') },
+  { name: 'members', description: localized('command.quota.members.description'), emptyNote: 'quotaInput.noLimitNote' },
+  { name: 'limits', description: localized('command.quota.limits.description') },
+  { name: 'channels', description: localized('command.quota.channels.description') },
+  { name: 'roles', description: localized('command.quota.roles.description') },
+  { name: 'exempt', description: localized('command.quota.exempt.description') },
+  { name: 'modlog', description: localized('command.quota.modlog.description') },
 ];
 
 const LIST_ACTIONS = [
-  { name: 'add', value: 'add' },
-  { name: 'remove', value: 'remove' },
-  { name: 'clear (no restriction)', value: 'clear' },
-] as const;
+  localizedChoice(localized('command.quota.action.add.choice'), 'add'),
+  localizedChoice(localized('command.quota.action.remove.choice'), 'remove'),
+  localizedChoice(localized('command.quota.action.clear.choice'), 'clear'),
+];
 
 const CHANNEL_TYPES = {
   text: ChannelType.GuildText,
@@ -55,7 +57,7 @@ function rulesSetBy(subcommand: string): QuotaSetting[] {
 
 function withRuleSubcommands(builder: SlashCommandSubcommandsOnlyBuilder): SlashCommandSubcommandsOnlyBuilder {
   for (const { name, description } of RULE_SUBCOMMANDS) {
-    builder.addSubcommand((s) => addRuleOptions(s.setName(name).setDescription(description), name));
+    builder.addSubcommand((s) => addRuleOptions(described(s.setName(name), description), name));
   }
   return builder;
 }
@@ -75,32 +77,34 @@ function addOption(builder: SlashCommandSubcommandBuilder, input: ScalarInput<un
   switch (input.type) {
     case 'integer':
       builder.addIntegerOption((o) => {
-        o.setName(name).setDescription(description).setRequired(required);
+        described(o.setName(name), description).setRequired(required);
         if (input.min !== undefined) o.setMinValue(input.min);
         if (input.max !== undefined) o.setMaxValue(input.max);
-        if (input.choices) o.addChoices(...input.choices);
+        if (input.choices) o.addChoices(...input.choices.map((choice) => localizedChoice(choice.name, choice.value)));
         return o;
       });
       return;
     case 'number':
       builder.addNumberOption((o) => {
-        o.setName(name).setDescription(description).setRequired(required);
+        described(o.setName(name), description).setRequired(required);
         if (input.min !== undefined) o.setMinValue(input.min);
         if (input.max !== undefined) o.setMaxValue(input.max);
         return o;
       });
       return;
     case 'string':
-      builder.addStringOption((o) => o.setName(name).setDescription(description).setRequired(required).addChoices(...input.choices));
+      builder.addStringOption((o) =>
+        described(o.setName(name), description)
+          .setRequired(required)
+          .addChoices(...input.choices.map((choice) => localizedChoice(choice.name, choice.value))),
+      );
       return;
     case 'boolean':
-      builder.addBooleanOption((o) => o.setName(name).setDescription(description).setRequired(required));
+      builder.addBooleanOption((o) => described(o.setName(name), description).setRequired(required));
       return;
     case 'channel':
       builder.addChannelOption((o) =>
-        o
-          .setName(name)
-          .setDescription(description)
+        described(o.setName(name), description)
           .setRequired(required)
           .addChannelTypes(...input.channelKinds.map((kind) => CHANNEL_TYPES[kind])),
       );
@@ -109,47 +113,41 @@ function addOption(builder: SlashCommandSubcommandBuilder, input: ScalarInput<un
 }
 
 function addListOptions(builder: SlashCommandSubcommandBuilder, { item }: ListInput): void {
-  builder.addStringOption((o) => o.setName('action').setDescription('What to do').setRequired(true).addChoices(...LIST_ACTIONS));
+  builder.addStringOption((o) =>
+    described(o.setName('action'), localized('command.quota.action.description'))
+      .setRequired(true)
+      .addChoices(...LIST_ACTIONS),
+  );
   if (item.type === 'channel') {
     builder.addChannelOption((o) =>
-      o
-        .setName(item.name)
-        .setDescription(item.description)
+      described(o.setName(item.name), item.description)
         .addChannelTypes(...item.channelKinds.map((kind) => CHANNEL_TYPES[kind])),
     );
   } else {
-    builder.addRoleOption((o) => o.setName(item.name).setDescription(item.description));
+    builder.addRoleOption((o) => described(o.setName(item.name), item.description));
   }
 }
 
 const data = withRuleSubcommands(
-  new SlashCommandBuilder()
-    .setName('quota')
-    .setDescription("See and set this server's /animate budget and rules")
+  described(new SlashCommandBuilder().setName('quota'), localized('command.quota.description'))
     .setDMPermission(false)
     // The first lock only: it hides the command, and server admins can change it. Handlers check again.
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .addSubcommand((s) => s.setName('show').setDescription("This server's rules and this period's spending")),
+    .addSubcommand((s) => described(s.setName('show'), localized('command.quota.show.description'))),
 )
   .addSubcommand((s) =>
-    s
-      .setName('reset')
-      .setDescription("Give a member back today's clips and cooldown (the server's spending stays)")
-      .addUserOption((o) => o.setName('member').setDescription('The member').setRequired(true)),
+    described(s.setName('reset'), localized('command.quota.reset.description')).addUserOption((o) =>
+      described(o.setName('member'), localized('command.quota.reset.member.description')).setRequired(true),
+    ),
   )
-  .addSubcommand((s) => s.setName('history').setDescription('Who changed which quota setting, and when'))
-  .addSubcommand((s) => s.setName('top').setDescription("This period's biggest spenders"))
+  .addSubcommand((s) => described(s.setName('history'), localized('command.quota.history.description')))
+  .addSubcommand((s) => described(s.setName('top'), localized('command.quota.top.description')))
   .addSubcommand((s) =>
-    s
-      .setName('unset')
-      .setDescription("Return a setting to the bot operator's default")
-      .addStringOption((o) =>
-        o
-          .setName('setting')
-          .setDescription('Which setting')
-          .setRequired(true)
-          .addChoices(...[...UNSET_CHOICES.keys()].map((name) => ({ name, value: name }))),
-      ),
+    described(s.setName('unset'), localized('command.quota.unset.description')).addStringOption((o) =>
+      described(o.setName('setting'), localized('command.quota.unset.setting.description'))
+        .setRequired(true)
+        .addChoices(...[...UNSET_CHOICES.keys()].map((name) => ({ name, value: name }))),
+    ),
   );
 
 /** A raw option value (an id for channel, role and user options): no resolved data needed. */
@@ -160,7 +158,7 @@ function idOption(interaction: ChatInputCommandInteraction, name: string): strin
 
 function listAction(interaction: ChatInputCommandInteraction): 'add' | 'remove' | 'clear' {
   const action = interaction.options.getString('action', true);
-  if (action !== 'add' && action !== 'remove' && action !== 'clear') throw new InputError('Choose add, remove or clear.');
+  if (action !== 'add' && action !== 'remove' && action !== 'clear') throw new InputError(localized('quotaInput.listAction'));
   return action;
 }
 
@@ -204,22 +202,22 @@ function rulePatch(interaction: ChatInputCommandInteraction, subcommand: string)
     if (value !== undefined) patch[setting] = value;
   }
   if (Object.keys(patch).length === 0) {
-    const note = RULE_SUBCOMMANDS.find((s) => s.name === subcommand)?.emptyNote ?? '';
-    throw new InputError(`Give at least one of ${orList(names)}${note}.`);
+    const note = RULE_SUBCOMMANDS.find((s) => s.name === subcommand)?.emptyNote;
+    throw new InputError(localized('quotaInput.giveOne', { names: orList(names), note: note ? localized(note) : '' }));
   }
   // Each value came from its own rule's toValue, whose result is the rule's type.
   return patch as SettingsPatch;
 }
 
-async function updated(context: CommandContext, guildId: string, changes: SettingChange[]): Promise<EmbedBuilder> {
-  return changesEmbed(changes, await context.quota.overview(guildId));
+async function updated(context: CommandContext, guildId: string, changes: SettingChange[], locale: Locale): Promise<EmbedBuilder> {
+  return changesEmbed(changes, await context.quota.overview(guildId), locale);
 }
 
 /** A subcommand that sets rules: an id list edit, or the options it was given. */
 async function setRules(interaction: ChatInputCommandInteraction, { quota }: CommandContext, guildId: string, subcommand: string): Promise<SettingChange[]> {
   const actorId = interaction.user.id;
   const settings = rulesSetBy(subcommand);
-  if (settings.length === 0) throw new InputError('This subcommand is not available any more.');
+  if (settings.length === 0) throw new InputError(localized('quotaInput.subcommandGone'));
   const list = settings.find(isListSetting);
   if (list) {
     const { input } = declarationOf(list);
@@ -232,7 +230,8 @@ async function setRules(interaction: ChatInputCommandInteraction, { quota }: Com
 /** The rules and spending, with this period's spending as a chart (and the top members, for moderators). */
 async function show(interaction: ChatInputCommandInteraction, { quota, config }: CommandContext): Promise<ReturnType<typeof withCharts>> {
   const guildId = guildIdOf(interaction);
-  const embed = overviewEmbed(await quota.overview(guildId));
+  const locale = localeOf(interaction.locale);
+  const embed = overviewEmbed(await quota.overview(guildId), locale);
   const charts = [spendChart(await quota.spendByDay(guildId))];
   // Who spent what is for moderators (as /quota top), even where admins opened /quota up.
   if (isModerator(interaction, config)) {
@@ -248,31 +247,34 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
   const guildId = guildIdOf(interaction);
   const actorId = interaction.user.id;
   const subcommand = interaction.options.getSubcommand(true);
+  // Moderators read the replies in their own language (the mod-log alerts use the server's).
+  const locale = localeOf(interaction.locale);
 
-  requireModerator(interaction, config, subcommand === 'history' || subcommand === 'top' ? 'see that' : 'change quotas');
+  requireModerator(interaction, config, localized(subcommand === 'history' || subcommand === 'top' ? 'permissions.seeThat' : 'permissions.changeQuotas'));
   switch (subcommand) {
     case 'unset': {
       const settings = UNSET_CHOICES.get(interaction.options.getString('setting', true));
-      if (!settings) throw new InputError('Choose a setting from the list.');
+      if (!settings) throw new InputError(localized('quotaInput.chooseSetting'));
       const patch = Object.fromEntries(settings.map((setting) => [setting, null])) as SettingsPatch;
-      return updated(context, guildId, await quota.updateSettings(guildId, actorId, patch));
+      return updated(context, guildId, await quota.updateSettings(guildId, actorId, patch), locale);
     }
     case 'reset': {
       const member = interaction.options.getUser('member', true);
       await quota.resetMember(guildId, actorId, member.id);
       const overview = await quota.overview(guildId);
-      return changesEmbed([], overview)
-        .setTitle('Member reset')
-        .setDescription(`<@${member.id}> has today’s clips and cooldown back. The server’s spending is unchanged (it was paid for).`);
+      const t = messagesFor(locale);
+      return changesEmbed([], overview, locale)
+        .setTitle(t['quotaReset.title'])
+        .setDescription(t['quotaReset.description']({ member: `<@${member.id}>` }));
     }
     case 'history':
-      return historyEmbed(await quota.history(guildId));
+      return historyEmbed(await quota.history(guildId), locale);
     case 'top': {
       const { period, spenders } = await quota.top(guildId);
-      return topEmbed(period, spenders);
+      return topEmbed(period, spenders, locale);
     }
     default:
-      return updated(context, guildId, await setRules(interaction, context, guildId, subcommand));
+      return updated(context, guildId, await setRules(interaction, context, guildId, subcommand), locale);
   }
 }
 

@@ -1,6 +1,8 @@
 import { MessageFlags, type Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import { UnavailableError, UserFacingError, memberMessageFor, newReportId } from '../src/errors.js';
+import { localeOf } from '../src/i18n/locale.js';
+import { localized, type MemberText } from '../src/i18n/text.js';
 import { parseCustomId } from './customId.js';
 import { HandlerTable } from './handlerTable.js';
 import type { CommandContext, InteractionHandler } from './interaction.js';
@@ -27,17 +29,19 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
   return async (interaction) => {
     const log = logger.child({ interactionId: interaction.id, guildId: interaction.guildId, ...routeOf(interaction) });
     try {
-      if (options.isStopping()) throw new UnavailableError('The bot is restarting. Please try again in a minute.');
+      if (options.isStopping()) throw new UnavailableError(localized('error.restarting'));
       await dispatch(interaction, table, context);
     } catch (error) {
+      // Said in the member's language (Discord sends their client's locale with every interaction).
+      const locale = localeOf(interaction.locale);
       let message: string;
       if (error instanceof UserFacingError) {
         log.info({ reason: error.message, kind: error.kind }, 'interaction refused');
-        message = memberMessageFor(error);
+        message = memberMessageFor(error, undefined, locale);
       } else {
         const reportId = newReportId();
         log.error({ err: error, reportId }, 'interaction failed');
-        message = memberMessageFor(error, reportId);
+        message = memberMessageFor(error, reportId, locale);
       }
       await answerWithError(interaction, message).catch((replyError: unknown) =>
         log.warn({ err: replyError }, 'could not tell the member about the error'),
@@ -60,22 +64,22 @@ async function dispatch(interaction: Interaction, table: HandlerTable, context: 
   } else if (interaction.isButton()) {
     const parsed = parseCustomId(interaction.customId);
     const handler = parsed && table.component('button', parsed.action);
-    if (!parsed || !handler) throw new UnavailableError('This button does not work any more.');
+    if (!parsed || !handler) throw new UnavailableError(localized('router.buttonGone'));
     await handler.execute(interaction, parsed.id, context);
   } else if (interaction.isModalSubmit()) {
     const parsed = parseCustomId(interaction.customId);
     const handler = parsed && table.component('modal', parsed.action);
-    if (!parsed || !handler) throw new UnavailableError('This form does not work any more.');
+    if (!parsed || !handler) throw new UnavailableError(localized('router.formGone'));
     await handler.execute(interaction, parsed.id, context);
   } else {
     // Select menus and other kinds the bot never sends.
-    throw new UnavailableError('This does not work any more.');
+    throw new UnavailableError(localized('router.gone'));
   }
 }
 
-const COMMAND_GONE = 'This command is not available any more.';
+const COMMAND_GONE = localized('router.commandGone');
 
-function orUnavailable<T>(handler: T | undefined, sentence: string): T {
+function orUnavailable<T>(handler: T | undefined, sentence: MemberText): T {
   if (!handler) throw new UnavailableError(sentence);
   return handler;
 }

@@ -1,17 +1,18 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { withCharts } from '../src/discord/chartAttachments.js';
 import { usageEmbed } from '../src/discord/quotaFormat.js';
+import { localeOf } from '../src/i18n/locale.js';
+import { localized } from '../src/i18n/text.js';
 import { clipCostCents } from '../src/quota/cost.js';
 import { spendChart, topMembersChart } from '../src/quota/usageCharts.js';
 import type { SlashCommand } from './interaction.js';
+import { named } from './localizations.js';
 import { memberNames } from './memberNames.js';
 import { guildIdOf, isModerator, requireModerator, roleIdsOf } from './permissions.js';
 
-const data = new SlashCommandBuilder()
-  .setName('usage')
-  .setDescription('Your /animate use on this server and what is left')
+const data = named(new SlashCommandBuilder(), localized('command.usage.name'), localized('command.usage.description'))
   .setDMPermission(false)
-  .addUserOption((o) => o.setName('member').setDescription('Moderators: see this member’s use instead'));
+  .addUserOption((o) => named(o, localized('command.usage.member.name'), localized('command.usage.member.description')));
 
 export const usage = {
   kind: 'slash',
@@ -20,11 +21,11 @@ export const usage = {
     const guildId = guildIdOf(interaction);
     const target = interaction.options.getUser('member');
     const self = !target || target.id === interaction.user.id;
-    if (!self) requireModerator(interaction, config, "see another member's use");
+    if (!self) requireModerator(interaction, config, localized('permissions.seeOthersUse'));
     const userId = self ? interaction.user.id : target.id;
     const roleIds = self ? roleIdsOf(interaction.member) : roleIdsOf(interaction.options.getMember('member'));
     const clipCents = clipCostCents(config.priceCentsPerSecond, config.defaults.resolution, config.defaults.duration);
-    const embed = usageEmbed(await quota.memberUsage(guildId, userId, roleIds), self, clipCents);
+    const embed = usageEmbed(await quota.memberUsage(guildId, userId, roleIds), self, clipCents, localeOf(interaction.locale));
     // The member's own days; moderators also see who spends most.
     const owner = self ? { kind: 'you' as const } : { kind: 'member' as const, name: target.displayName };
     const charts = [spendChart(await quota.spendByDay(guildId, userId), owner)];

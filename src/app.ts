@@ -1,5 +1,7 @@
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 // The composition root is the one file in src/ that imports commands/: it hands
 // the router its handlers and the messenger the Cancel and Extend buttons' custom ids.
 import { cancelButtonId } from '../commands/cancelJob.js';
@@ -12,6 +14,14 @@ import { createDiscordClient } from './discord/client.js';
 import { JobMessenger } from './discord/jobMessenger.js';
 import { createModLogAlerts } from './discord/modLogAlerts.js';
 import { createFalGateway, type FalGateway } from './fal/falGateway.js';
+import { createReadiness, type Readiness } from './http/readiness.js';
+import { FAL_WEBHOOK_PATH, falWebhookRoute } from './http/falWebhookRoute.js';
+import { createHttpServer, type HttpPlugin, type HttpServer } from './http/server.js';
+import { createWebhookVerifier } from './fal/webhookVerifier.js';
+import { createFalHints } from './jobs/falHints.js';
+import { webhookPacer } from './jobs/tracking.js';
+import { createBotMetrics } from './metrics/botMetrics.js';
+import { observeDiscordRequests } from './metrics/discordRequests.js';
 import { createModelRegistry, withPrices, type ModelRegistry } from './fal/models/registry.js';
 import { wan25 } from './fal/models/wan25.js';
 import { createJobEvents, type JobEvents } from './jobs/events.js';
@@ -19,6 +29,7 @@ import { createJobs, type Jobs } from './jobs/jobs.js';
 import { keepMembersInformed } from './jobs/memberUpdates.js';
 import { locateFfmpeg, type FfmpegBinary } from './media/video/locateFfmpeg.js';
 import { JobRepository } from './jobs/jobRepository.js';
+import { TimingHistory } from './jobs/timingHistory.js';
 import type { Clock } from './util/clock.js';
 import { sleep } from './util/sleep.js';
 import { QuotaAdministration } from './quota/quotaAdministration.js';
@@ -42,6 +53,10 @@ export interface AppOptions {
   interactionHandlers?: readonly InteractionHandler[];
   /** The ffmpeg to use; null runs without one (tests). Defaults to locating it from the config. */
   ffmpeg?: FfmpegBinary | null;
+  /** Fastify plugins for the HTTP server (the moderators' dashboard); served only when HTTP_PORT is set. */
+  httpPlugins?: readonly HttpPlugin[];
+  /** First wait after fal refused a submit as busy without saying how long (tests shorten it). */
+  submitBackoffMs?: number;
 }
 
 export interface App {
@@ -60,6 +75,12 @@ export interface App {
   readonly quota: QuotaAdministration;
   /** The ffmpeg that fits videos to Discord's upload limit and extends them; undefined when there is none. */
   readonly ffmpeg: FfmpegBinary | undefined;
+  /** The process's metrics (served at /metrics when the HTTP server runs). */
+  readonly metrics: Registry;
+  /** What /readyz checks; other parts add theirs (a queue in scale-out mode). */
+  readonly readiness: Readiness;
+  /** The HTTP server once started, when HTTP_PORT is set. */
+  readonly http: HttpServer | undefined;
   /** Logs in, waits for READY, then resumes unfinished jobs. */
   start(): Promise<void>;
   /**
@@ -80,13 +101,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ffmpeg = options.ffmpeg === undefined ? await findFfmpeg(config, logger) : (options.ffmpeg ?? undefined);
   const store = await openStore(config.databaseUrl, options.store);
   const client = createDiscordClient(config.discord);
+  const events = createJobEvents(logger);
+  const metrics = createBotMetrics(new Registry(), events);
+  observeDiscordRequests(client.rest, metrics.observeDiscord);
   const models = options.models ?? createModelRegistry([withPrices(wan25, config.priceCentsPerSecond)]);
+  const { publicUrl } = config.webhooks;
   const fal = createFalGateway({
     key: config.fal.key,
     baseUrl: config.fal.baseUrl,
     endpointIds: models.all.map((model) => model.endpointId),
     logger: logger.child({ part: 'fal' }),
+    observe: metrics.observeFal,
+    webhookUrl: publicUrl ? `${publicUrl}${FAL_WEBHOOK_PATH}` : undefined,
   });
+  // With a public URL fal calls us when a job ends; the trackers wait for that (or a slow safety poll).
+  const hints = publicUrl ? createFalHints() : undefined;
+  const httpPlugins: HttpPlugin[] = [...(options.httpPlugins ?? [])];
+  if (hints) {
+    const verifier = createWebhookVerifier({ jwksUrl: config.webhooks.jwksUrl });
+    httpPlugins.push(falWebhookRoute({ verifier, hints, logger: logger.child({ part: 'fal-webhook' }) }));
+  }
   const jobRepository = new JobRepository(store.db, now);
   const ledger = new QuotaLedger({
     store,
@@ -106,8 +140,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(ffmpeg ? { extendButtonId } : {}),
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
-  const events = createJobEvents(logger);
-  keepMembersInformed(events, messenger, models, now);
+  const timings = new TimingHistory({ jobs: jobRepository, models, logger });
+  timings.watch(events);
+  keepMembersInformed(events, messenger, timings, now);
   const jobs = createJobs({
     config,
     jobs: jobRepository,
@@ -119,8 +154,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     ffmpeg,
     logger,
     now,
+    ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
+    ...(hints ? { pacer: webhookPacer(hints, config.webhooks.safetyPollMs) } : {}),
   });
   let stopping = false;
+  let http: HttpServer | undefined;
+  const readiness = createReadiness([
+    { name: 'discord gateway', check: () => client.ws.status === Status.Ready },
+    { name: 'store', check: async () => (await sql`select 1 as ok`.execute(store.db), true) },
+    { name: 'not shutting down', check: () => !stopping && !jobs.stopping },
+  ]);
   const inFlight = new Set<Promise<void>>();
   const route = createInteractionRouter({
     handlers: options.interactionHandlers ?? interactionHandlers,
@@ -149,8 +192,22 @@ export async function createApp(options: AppOptions): Promise<App> {
     ledger,
     quota,
     ffmpeg,
+    metrics: metrics.registry,
+    readiness,
+    get http() {
+      return http;
+    },
     async start() {
       const startedAt = now();
+      if (config.http.port !== undefined) {
+        http = await createHttpServer({
+          config: { port: config.http.port, host: config.http.host },
+          registry: metrics.registry,
+          readiness,
+          logger: logger.child({ part: 'http' }),
+          plugins: httpPlugins,
+        });
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
       await ready;
@@ -165,6 +222,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       await Promise.allSettled([...inFlight]);
       await jobs.stop();
       await ledger.idle();
+      // Last: until here /readyz answered 503 "not shutting down" to the load balancer.
+      await http?.close();
       await client.destroy();
       await store.close();
     },

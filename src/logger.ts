@@ -5,7 +5,7 @@ import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
  * log object is replaced before it is written. Interaction tokens are
  * credentials too (they let anyone edit the bot's reply for 15 minutes).
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'token',
   '*.token',
   'interactionToken',
@@ -63,7 +63,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** The line with every configured secret and every interaction token replaced. */
-export function scrub(line: string, secrets: readonly string[]): string {
+function scrub(line: string, secrets: readonly string[]): string {
   const withoutSecrets = secrets.reduce((text, secret) => text.split(secret).join(REDACTED), line);
   return withoutSecrets.replace(INTERACTION_TOKEN_IN_PATH, `$1${REDACTED}`).replace(INTERACTION_TOKEN, REDACTED);
 }

@@ -10,6 +10,9 @@ import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from '.
  * the process with one readable line per problem (see formatConfigProblems).
  */
 
+/** fal's webhook signing keys (PROTOCOLS.md §2). */
+const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+
 /** The default model decides which resolutions and durations the settings may name. */
 const MODEL = wan25;
 export type { DurationSeconds, Resolution } from './videoChoices.js';
@@ -91,6 +94,13 @@ const envSchema = z.object({
   ...OPERATOR_DEFAULTS_ENV,
   ALLOWED_GUILD_IDS: snowflakeList.default([]),
   QUOTA_ADMIN_ROLE_IDS: snowflakeList.default([]),
+  // Operations: health, readiness and metrics over HTTP; fal webhooks; fal's busy answers.
+  HTTP_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PUBLIC_URL: httpUrl.optional(),
+  FAL_WEBHOOK_JWKS_URL: httpUrl.default(FAL_JWKS_URL),
+  FAL_SAFETY_POLL_SECONDS: positiveInt(60),
+  FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -130,6 +140,20 @@ export interface Config {
     searchPath: string | undefined;
   };
   quota: QuotaConfig;
+  http: {
+    /** Undefined: no HTTP server (health, metrics and webhooks are off). 0 picks a free port (tests). */
+    port: number | undefined;
+    host: string;
+  };
+  webhooks: {
+    /** The bot's public base URL; when set, fal calls `<publicUrl>/fal/webhook` instead of being polled. */
+    publicUrl: string | undefined;
+    jwksUrl: string;
+    /** In webhook mode, how often fal is still asked, in case a webhook was lost. */
+    safetyPollMs: number;
+  };
+  /** How long a submit fal refused as busy (429, 503 with Retry-After) is tried again. */
+  submitRetryMs: number;
 }
 
 export interface QuotaConfig {
@@ -186,6 +210,9 @@ export function parseDeployConfig(env: Env): Pick<Config['discord'], 'token' | '
 
 export function parseConfig(env: Env): Config {
   const e = parseOrThrow(envSchema, env);
+  if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
+    throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
+  }
   return {
     discord: {
       token: e.DISCORD_TOKEN,
@@ -214,6 +241,9 @@ export function parseConfig(env: Env): Config {
       adminRoleIds: e.QUOTA_ADMIN_ROLE_IDS,
       defaults: operatorDefaultsFrom(e),
     },
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    webhooks: { publicUrl: e.PUBLIC_URL, jwksUrl: e.FAL_WEBHOOK_JWKS_URL, safetyPollMs: e.FAL_SAFETY_POLL_SECONDS * 1000 },
+    submitRetryMs: e.FAL_SUBMIT_RETRY_SECONDS * 1000,
   };
 }
 

@@ -3,6 +3,10 @@ import { stripInvisible } from '../util/text.js';
 import { formatUsd } from '../quota/money.js';
 import type { Reservation } from '../quota/quotaTypes.js';
 import type { Job } from '../jobs/job.js';
+import type { Messages } from '../i18n/en.js';
+import { DEFAULT_LOCALE, localeOf, type Locale } from '../i18n/locale.js';
+import { messagesFor, periodText, translate } from '../i18n/text.js';
+import type { Estimate } from '../jobs/eta.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
 import { deliveryNotes, pictureNote } from './mediaNotes.js';
 
@@ -44,71 +48,119 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
-export function formatEta(ms: number): string {
-  if (ms < 60_000) return 'less than a minute left';
-  const minutes = Math.round(ms / 60_000);
-  return `about ${minutes} min left`;
+/** `<t:UNIX:R>`: Discord shows "in 2 minutes" in the reader's own language, and keeps counting down. */
+export function relativeTimestamp(ms: number): string {
+  return `<t:${Math.ceil(ms / 1000)}:R>`;
 }
 
-function header(job: Job): string {
-  return `**/animate** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}${pictureNote(job)}`;
+const BAR_CELLS = 10;
+
+/** `▰▰▰▱▱▱▱▱▱▱ 30 %` */
+export function progressBar(fraction: number): string {
+  const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+  const filled = Math.floor(percent / (100 / BAR_CELLS));
+  return `${'▰'.repeat(filled)}${'▱'.repeat(BAR_CELLS - filled)} ${percent} %`;
+}
+
+/** The language a job's member reads. */
+function messagesOf(job: Job): Messages {
+  return messagesFor(localeOf(job.locale));
+}
+
+/** The bar and when the video should be ready, or that it is taking longer than usual. */
+function estimateLine(estimate: Estimate | null, t: Messages): string {
+  if (!estimate) return '';
+  const when = estimate.doneAt === null ? t['progress.longerThanUsual'] : t['progress.ready']({ when: relativeTimestamp(estimate.doneAt) });
+  return `\n${progressBar(estimate.fraction)} · ${when}`;
+}
+
+function header(job: Job, t: Messages): string {
+  return `**/${t['command.animate.name']}** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}${pictureNote(job, t)}`;
 }
 
 export function renderProgress(job: Job, view: ProgressView): string {
-  const elapsed = `${formatDuration(view.elapsedMs)} elapsed`;
-  const eta = view.etaMs === null ? '' : ` · ${formatEta(view.etaMs)}`;
+  const t = messagesOf(job);
+  const elapsed = t['progress.elapsed']({ time: formatDuration(view.elapsedMs) });
+  const estimate = estimateLine(view.estimate, t);
   let status: string;
   switch (view.phase) {
     case 'preparing':
-      status = `🖼️ Checking your picture…${view.reservation ? `\n${renderCost(view.reservation)}` : ''}`;
+      status = `${t['progress.checking']} · ${elapsed}${estimate}${view.reservation ? `\n${renderCost(view.reservation, localeOf(job.locale))}` : ''}`;
+      break;
+    case 'waitingForFal':
+      status = `${t['progress.waitingForFal']} · ${elapsed}`;
       break;
     case 'queued':
       status =
         view.queuePosition !== null && view.queuePosition > 0
-          ? `⏳ Waiting in line — position ${view.queuePosition} · ${elapsed}${eta}`
-          : `⏳ Next in line · ${elapsed}${eta}`;
+          ? `${t['progress.inLine']({ position: view.queuePosition })} · ${elapsed}${estimate}`
+          : `${t['progress.nextInLine']} · ${elapsed}${estimate}`;
       break;
     case 'running': {
       const log = view.lastLog ? `\n-# ${cleanMemberText(view.lastLog, 120)}` : '';
-      status = `🎬 Making your video · ${elapsed}${eta}${log}`;
+      status = `${t['progress.making']} · ${elapsed}${estimate}${log}`;
       break;
     }
     case 'delivering':
-      status = `📦 Almost there — fetching your video · ${elapsed}`;
+      status = `${t['progress.fetching']} · ${elapsed}`;
       break;
   }
-  return `${header(job)}\n${status}`;
+  return `${header(job, t)}\n${status}`;
 }
 
 /** "uses $0.75 — $11.65 left this month" */
-export function renderCost(reservation: Reservation): string {
+export function renderCost(reservation: Reservation, locale: Locale = DEFAULT_LOCALE): string {
+  const t = messagesFor(locale);
+  const amount = reservation.remainingCents === null ? null : formatUsd(reservation.remainingCents);
   const left =
-    reservation.remainingCents === null
+    amount === null
       ? ''
-      : ` — ${formatUsd(reservation.remainingCents)} left${reservation.periodLabel ? ` ${reservation.periodLabel}` : ''}`;
-  return `-# uses ${formatUsd(reservation.costCents)}${left}`;
+      : ` — ${reservation.periodLabel ? t['cost.leftIn']({ amount, period: translate(locale, periodText(reservation.periodLabel)) }) : t['cost.left']({ amount })}`;
+  return `-# ${t['cost.uses']({ cost: formatUsd(reservation.costCents) })}${left}`;
 }
 
 export function renderDelivered(job: Job, delivery: Delivery): string {
-  const lines = [`${header(job)}`, `✅ Done in ${formatDuration((job.updatedAt ?? job.createdAt) - job.createdAt)}.`];
+  const t = messagesOf(job);
+  const lines = [`${header(job, t)}`, t['result.doneIn']({ time: formatDuration((job.updatedAt ?? job.createdAt) - job.createdAt) })];
   const actual = job.actualPrompt?.trim();
   if (actual && actual !== job.prompt.trim()) {
-    lines.push(`**Prompt used:** ${cleanMemberText(actual, 900)}`);
+    lines.push(t['result.promptUsed']({ prompt: cleanMemberText(actual, 900) }));
   }
   const seed = job.resultSeed ?? job.seed;
-  lines.push(`Seed ${seed ?? 'random'} · ${job.resolution} · ${job.durationSeconds} s`);
+  lines.push(t['result.settings']({ seed: seed === null ? t['result.randomSeed'] : String(seed), resolution: job.resolution, seconds: job.durationSeconds }));
   if (delivery.kind === 'link') {
-    lines.push('The video is too large to upload here, so here is the link.');
+    lines.push(t['result.linkInstead']);
   }
-  lines.push(...deliveryNotes(job, delivery));
+  lines.push(...deliveryNotes(job, delivery, t));
   return lines.join('\n').slice(0, 2000);
 }
 
 export function renderFailed(job: Job, memberMessage: string): string {
-  return `${header(job)}\n❌ ${memberMessage}`;
+  return `${header(job, messagesOf(job))}\n❌ ${memberMessage}`;
 }
 
 export function renderCancelled(job: Job, cancelledBy: string): string {
-  const who = cancelledBy === job.userId ? '' : ` by <@${cancelledBy}>`;
-  return `${header(job)}\n🚫 Cancelled${who}. You were not charged.`;
+  const t = messagesOf(job);
+  const line = cancelledBy === job.userId ? t['result.cancelled'] : t['result.cancelledBy']({ who: `<@${cancelledBy}>` });
+  return `${header(job, t)}\n${line}`;
+}
+
+/** The title of the link's embed when the video goes as a link. */
+export function renderOpenVideo(job: Job): string {
+  return messagesOf(job)['result.openVideo'];
+}
+
+/** Why the last word came as a DM: "I could not reply in #channel, so here it is." */
+export function renderDmReason(job: Job): string {
+  return messagesOf(job)['result.dmBecause']({ channel: `<#${job.channelId}>` });
+}
+
+/** The Cancel button's label, in the member's language. */
+export function cancelLabel(job: Job): string {
+  return messagesOf(job)['button.cancel'];
+}
+
+/** The Extend button's label, in the language of the job's member. */
+export function extendLabel(job: Job): string {
+  return messagesOf(job)['button.extend'];
 }

@@ -15,7 +15,7 @@ import type { Delivery, ProgressView, VideoCourier } from '../jobs/types.js';
 import type { Job } from '../jobs/job.js';
 import type { MemberNotifier } from '../jobs/memberUpdates.js';
 import { cancelButtonRow, extendButton, resultButtonRow } from './components.js';
-import { renderCancelled, renderDelivered, renderFailed, renderProgress } from './format.js';
+import { cancelLabel, extendLabel, renderCancelled, renderDelivered, renderDmReason, renderFailed, renderOpenVideo, renderProgress } from './format.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
 interface MessagePayload {
@@ -81,13 +81,13 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
     if (this.tokenExpired(job)) return;
     this.editorFor(job).push({
       content: renderProgress(job, view),
-      components: view.cancellable ? [cancelButtonRow(this.options.cancelButtonId(job.id))] : [],
+      components: view.cancellable ? [cancelButtonRow(this.options.cancelButtonId(job.id), cancelLabel(job))] : [],
     });
   }
 
   async deliver(job: Job, delivery: Delivery): Promise<void> {
     const link: Delivery = { kind: 'link', url: delivery.url, sizeBytes: delivery.kind === 'link' ? delivery.sizeBytes : delivery.bytes.length };
-    const components = this.options.extendButtonId ? [resultButtonRow([extendButton(this.options.extendButtonId(job.id))])] : [];
+    const components = this.options.extendButtonId ? [resultButtonRow([extendButton(this.options.extendButtonId(job.id), extendLabel(job))])] : [];
     const linkOnly = { ...linkPayload(job, link), components };
     if (delivery.kind === 'link') {
       await this.finish(job, { payload: linkOnly });
@@ -187,7 +187,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
       }
     }
     const dm = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: job.userId } })) as { id: string };
-    await this.post(dm.id, job, message.payload, `I could not reply in <#${job.channelId}>, so here it is.`);
+    await this.post(dm.id, job, message.payload, renderDmReason(job));
     log.info('delivered the final message by DM');
   }
 
@@ -210,7 +210,7 @@ function linkPayload(job: Job, link: Extract<Delivery, { kind: 'link' }>): Messa
     content: `${renderDelivered(job, link)}\n${link.url}`.slice(0, 2000),
     embeds: [
       {
-        title: '▶️ Open your video',
+        title: renderOpenVideo(job),
         url: link.url,
         description: link.sizeBytes !== null ? `MP4 · ${(link.sizeBytes / 1024 / 1024).toFixed(1)} MB` : 'MP4',
         color: 0x5865f2,

@@ -1,3 +1,4 @@
+import type { Messages } from '../i18n/en.js';
 import type { Job } from '../jobs/job.js';
 import type { Delivery } from '../jobs/types.js';
 
@@ -9,28 +10,30 @@ import type { Delivery } from '../jobs/types.js';
  */
 
 /** Under the prompt once the picture was prepared: "-# 🖼️ I adjusted your picture: …". Empty when nothing was done. */
-export function pictureNote(job: Pick<Job, 'imageNote'>): string {
-  return job.imageNote ? `\n-# 🖼️ I adjusted your picture: ${job.imageNote}` : '';
+export function pictureNote(job: Pick<Job, 'imageNote'>, t: Messages): string {
+  // The note itself was worded (in English) when the picture was fixed and is stored on the job.
+  return job.imageNote ? `\n-# ${t['media.pictureAdjusted']({ note: job.imageNote })}` : '';
 }
 
 /** The lines a finished video adds: how long an extended video now is, and where the full-quality file is. */
 export function deliveryNotes(
   job: Pick<Job, 'parentJobId' | 'fullVideoUrl' | 'totalDurationSeconds' | 'durationSeconds'>,
   delivery: Delivery,
+  t: Messages,
 ): string[] {
   const lines: string[] = [];
   if (job.parentJobId !== null) {
     // The joined video exists once it was uploaded; without it the new clip came alone.
     lines.push(
       job.fullVideoUrl !== null
-        ? `⏩ Extended by ${job.durationSeconds} s: the video is now ${job.totalDurationSeconds} s long.`
-        : `⏩ I could not join this to the earlier video, so here is the new ${job.durationSeconds} s on its own.`,
+        ? t['extend.extendedBy']({ seconds: job.durationSeconds, total: job.totalDurationSeconds })
+        : t['extend.notJoined']({ seconds: job.durationSeconds }),
     );
   }
   if (delivery.kind === 'file' && delivery.fitted) {
     const { width, height, fullBytes } = delivery.fitted;
     // Angle brackets: a link without a second preview under the attached video.
-    lines.push(`-# Made smaller (${width}×${height}) to fit the upload limit here. Full quality (${megabytes(fullBytes)}): <${delivery.url}>`);
+    lines.push(`-# ${t['result.madeSmaller']({ width, height, size: megabytes(fullBytes), url: `<${delivery.url}>` })}`);
   }
   return lines;
 }

@@ -4,11 +4,15 @@ import { fromStatus, mapFalError } from './falErrors.js';
 import { rewriteFalUrl } from './falUrls.js';
 import { queueStatusSchema, type QueueStatus } from './queueStatus.js';
 import { UpstreamError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 
 /** The one place that talks to fal. Everything it throws is an UpstreamError. */
 export interface FalGateway {
   upload(bytes: Buffer, contentType: string, fileName: string): Promise<string>;
-  /** Submits once. Never retried: a retried POST can create a second paid job. */
+  /**
+   * Submits once. Never retried here: a retried POST can create a second paid job
+   * (submitWithRetry in src/jobs retries only answers that say nothing was queued).
+   */
   submit(endpointId: string, input: Record<string, unknown>): Promise<{ requestId: string }>;
   status(endpointId: string, requestId: string): Promise<QueueStatus>;
   /** The model's output as fal sent it; the model's own schema reads it (src/fal/models). */
@@ -24,6 +28,18 @@ export interface FalGatewayOptions {
   endpointIds: readonly string[];
   baseUrl: string | undefined;
   logger: Logger;
+  /** When set, every submit asks fal to call this URL when the job ends (`fal_webhook`, PROTOCOLS.md §2). */
+  webhookUrl?: string | undefined;
+  /** Told of every call's outcome (metrics, at the composition root); src/fal knows nothing of them. */
+  observe?: (call: FalCallReport) => void;
+}
+
+export type FalCallKind = 'submit' | 'status' | 'result' | 'cancel' | 'upload';
+
+/** One call and how it ended: 'ok', or a bounded word for the failure. */
+export interface FalCallReport {
+  kind: FalCallKind;
+  outcome: 'ok' | 'rate_limited' | 'unavailable' | 'network' | 'outcome_unknown' | 'rejected';
 }
 
 // Statuses on which @fal-ai/client would retry the submit POST by itself.
@@ -42,6 +58,7 @@ class SubmitNotRetried extends Error {
     readonly body: unknown,
     readonly outcomeUnknown: boolean,
     readonly networkError?: unknown,
+    readonly retryAfterMs?: number,
   ) {
     super(status ? `fal answered the submit with ${status}` : 'the submit failed on the network');
     this.name = 'SubmitNotRetried';
@@ -91,7 +108,13 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
     try {
       const response = await fetch(url, init);
       if (RETRIED_BY_CLIENT.has(response.status)) {
-        throw new SubmitNotRetried(response.status, await readBody(response), OUTCOME_UNKNOWN.has(response.status));
+        throw new SubmitNotRetried(
+          response.status,
+          await readBody(response),
+          OUTCOME_UNKNOWN.has(response.status),
+          undefined,
+          retryAfterMsOf(response.headers.get('retry-after')),
+        );
       }
       // Read the whole answer here: a body that breaks off after the headers would
       // otherwise fail inside the client's retry loop and be POSTed again.
@@ -120,9 +143,21 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
     }
   }
 
+  /** Reports the outcome of one public call (however many tries the client made inside it). */
+  async function observed<T>(kind: FalCallKind, operation: Promise<T>): Promise<T> {
+    try {
+      const value = await operation;
+      options.observe?.({ kind, outcome: 'ok' });
+      return value;
+    } catch (error) {
+      options.observe?.({ kind, outcome: outcomeOf(error) });
+      throw error;
+    }
+  }
+
   return {
     upload: (bytes, contentType, fileName) =>
-      call('upload', async () => {
+      observed('upload', call('upload', async () => {
         // A Node Buffer in the input is not uploaded automatically: wrap it in a File.
         const file = new File([new Uint8Array(bytes)], fileName, { type: contentType });
         try {
@@ -130,40 +165,24 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         } catch (error) {
           // A broken key is worth its own sentence; any other storage failure reads the same to a member.
           if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-          throw new UpstreamError('I could not upload your file to fal. Please try again in a moment.', 'storage_upload', {
+          throw new UpstreamError(localized('fal.uploadFailed'), 'storage_upload', {
             cause: error,
             retryable: true,
           });
         }
-      }),
+      })),
 
     submit: (endpointId, input) =>
-      call('submit', async () => {
-        const { request_id: requestId } = await client.queue.submit(endpointId, { input });
+      observed('submit', call('submit', async () => {
+        const webhook = options.webhookUrl ? { webhookUrl: options.webhookUrl } : {};
+        const { request_id: requestId } = await client.queue.submit(endpointId, { input, ...webhook });
         return { requestId };
-      }),
+      })),
 
-    status: async (endpointId, requestId) => {
-      try {
-        return await call('status', async () =>
-          queueStatusSchema.parse(await client.queue.status(endpointId, { requestId, logs: true })),
-        );
-      } catch (error) {
-        // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
-        const mapped = mapFalError(error);
-        const hint = takeHint(requestId, 'status');
-        const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
-        const retryable = hint ?? transient;
-        if (retryable === mapped.retryable) throw mapped;
-        throw new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
-      } finally {
-        // A read that succeeded after the client's own retries leaves no stale hint behind.
-        retryableHints.delete(`${requestId}/status`);
-      }
-    },
+    status: (endpointId, requestId) => observed('status', readStatus(endpointId, requestId)),
 
     result: (endpointId, requestId) =>
-      call('result', async () => {
+      observed('result', call('result', async () => {
         try {
           const { data } = await client.queue.result(endpointId, { requestId });
           return data as unknown;
@@ -172,27 +191,70 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
           const hint = takeHint(requestId, 'result');
           throw hint === undefined || hint === mapped.retryable
             ? mapped
-            : new UpstreamError(mapped.memberMessage, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable: hint });
+            : new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable: hint });
         } finally {
           retryableHints.delete(`${requestId}/result`);
         }
-      }),
+      })),
 
-    cancel: (endpointId, requestId) => call('cancel', () => client.queue.cancel(endpointId, { requestId })),
+    cancel: (endpointId, requestId) => observed('cancel', call('cancel', () => client.queue.cancel(endpointId, { requestId }))),
 
     downloadUrlFor: (url) => rewriteFalUrl(url, baseUrl),
   };
+
+  async function readStatus(endpointId: string, requestId: string): Promise<QueueStatus> {
+    try {
+      return await call('status', async () =>
+        queueStatusSchema.parse(await client.queue.status(endpointId, { requestId, logs: true })),
+      );
+    } catch (error) {
+      // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
+      const mapped = mapFalError(error);
+      const hint = takeHint(requestId, 'status');
+      const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
+      const retryable = hint ?? transient;
+      if (retryable === mapped.retryable) throw mapped;
+      throw new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+    } finally {
+      // A read that succeeded after the client's own retries leaves no stale hint behind.
+      retryableHints.delete(`${requestId}/status`);
+    }
+    }
 }
 
 function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {
   if (failure.outcomeUnknown) {
     return new UpstreamError(
-      'fal did not confirm that it accepted the job, so I stopped here rather than risk paying twice. You were not charged; please try again.',
+      localized('fal.submitUnknown'),
       'submit_outcome_unknown',
       { cause: failure.networkError ?? failure, logMessage: failure.message, saysNotCharged: true },
     );
   }
   const body = failure.body;
   const errorType = typeof body === 'object' && body !== null && 'error_type' in body ? String((body as { error_type: unknown }).error_type) : undefined;
-  return fromStatus(failure.status ?? 0, errorType, failure);
+  const mapped = fromStatus(failure.status ?? 0, errorType, failure);
+  if (failure.retryAfterMs === undefined) return mapped;
+  return new UpstreamError(mapped.memberText, mapped.code, {
+    cause: failure,
+    logMessage: mapped.message,
+    retryable: mapped.retryable,
+    retryAfterMs: failure.retryAfterMs,
+  });
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMsOf(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function outcomeOf(error: unknown): FalCallReport['outcome'] {
+  if (!(error instanceof UpstreamError)) return 'rejected';
+  if (error.code === 'rate_limited') return 'rate_limited';
+  if (error.code === 'submit_outcome_unknown') return 'outcome_unknown';
+  if (error.code === 'network') return 'network';
+  return error.retryable ? 'unavailable' : 'rejected';
 }

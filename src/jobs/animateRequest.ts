@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { formatMegabytes } from '../media/format.js';
+import { localized } from '../i18n/text.js';
 import { PICTURE_MAX_INPUT_BYTES } from '../media/limits.js';
 import { stripInvisible } from '../util/text.js';
 import type { AnimateRequest, AttachmentRef } from './types.js';
@@ -14,6 +15,8 @@ export interface AnimateOptions {
   guildId: string | null;
   channelId: string;
   userId: string;
+  /** The member's Discord locale (the interaction's `locale`). */
+  locale?: string | null | undefined;
   image: AttachmentRef;
   audio?: AttachmentRef | undefined;
   prompt: string;
@@ -43,32 +46,33 @@ export function buildAnimateRequest(options: AnimateOptions, model: VideoModel, 
 
   // Zero-width and bidi characters alone would send the model an empty prompt.
   if (stripInvisible(prompt).trim().length === 0) {
-    throw new InputError('The prompt is empty. Describe what should happen in the video.');
+    throw new InputError(localized('request.promptEmpty'));
   }
   if (prompt.length > model.promptMaxLength) {
-    throw new InputError(`The prompt is ${prompt.length} characters; the limit is ${model.promptMaxLength}.`);
+    throw new InputError(localized('request.promptTooLong', { length: prompt.length, limit: model.promptMaxLength }));
   }
   if (negativePrompt && negativePrompt.length > model.negativePromptMaxLength) {
-    throw new InputError(`The negative prompt is ${negativePrompt.length} characters; the limit is ${model.negativePromptMaxLength}.`);
+    throw new InputError(localized('request.negativePromptTooLong', { length: negativePrompt.length, limit: model.negativePromptMaxLength }));
   }
   const { image, audio } = options;
   if (image.contentType && !image.contentType.startsWith('image/')) {
-    throw new InputError('The `image` attachment is not a picture. Please attach a JPEG, PNG, BMP or WEBP.');
+    throw new InputError(localized('request.imageNotPicture'));
   }
   // Worded and rounded as fitPicture / checkAudio word them, so one file gets one answer. A picture
   // over the model's own limit may still fit once re-encoded: only what cannot even be taken in is refused here.
   if (image.declaredSize > PICTURE_MAX_INPUT_BYTES) {
-    throw new InputError(`The image is ${formatMegabytes(image.declaredSize)}; the limit is ${formatMegabytes(PICTURE_MAX_INPUT_BYTES)}.`);
+    throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(image.declaredSize), limit: formatMegabytes(PICTURE_MAX_INPUT_BYTES) }));
   }
-  if (audio && !model.audio) throw new InputError('This model does not take audio.');
+  if (audio && !model.audio) throw new InputError(localized('request.noAudio'));
   if (audio && model.audio && audio.declaredSize > model.audio.maxBytes) {
-    throw new InputError(`The audio file is ${formatMegabytes(audio.declaredSize)}; the limit is ${formatMegabytes(model.audio.maxBytes)}.`);
+    throw new InputError(localized('media.audioTooLarge', { size: formatMegabytes(audio.declaredSize), limit: formatMegabytes(model.audio.maxBytes) }));
   }
   return {
     model: model.id,
     guildId: options.guildId,
     channelId: options.channelId,
     userId: options.userId,
+    locale: options.locale ?? null,
     image,
     audio,
     prompt,

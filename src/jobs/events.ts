@@ -13,6 +13,8 @@ export interface JobOutcome {
   notifyMember: boolean;
   /** Who pressed Cancel, for a cancelled job. */
   cancelledBy?: string;
+  /** The quota rule that refused the job (QuotaError.rule), for a job a quota stopped. */
+  refusedBy?: string;
 }
 
 /**

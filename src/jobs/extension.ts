@@ -5,6 +5,7 @@ import { buildAnimateRequest } from './animateRequest.js';
 import type { Job } from './job.js';
 import type { AnimateRequest } from './types.js';
 import { wholeVideoUrl } from './videoDelivery.js';
+import { localized } from '../i18n/text.js';
 
 /**
  * Extend: a finished video continues with a new clip whose first frame is the
@@ -33,6 +34,8 @@ export interface ExtensionAsker {
   guildId: string | null;
   channelId: string;
   userId: string;
+  /** The clicker's Discord locale: the new job speaks their language. */
+  locale?: string | null;
 }
 
 /**
@@ -40,18 +43,15 @@ export interface ExtensionAsker {
  * the member when it cannot (gone, not finished, too long, no ffmpeg).
  */
 export function extensionOffer(parent: Job | undefined, model: VideoModel | undefined, canEditVideo: boolean): ExtensionOffer {
-  if (!canEditVideo) throw new UnavailableError('Extending videos is switched off on this bot right now.');
-  if (!parent || !model) throw new InputError('I cannot find this video any more, so I cannot extend it.');
+  if (!canEditVideo) throw new UnavailableError(localized('extend.noFfmpeg'));
+  if (!parent || !model) throw new InputError(localized('extend.parentGone'));
   if (parent.state !== 'delivered' || wholeVideoUrl(parent) === '') {
-    throw new InputError('Only a finished video can be extended.');
+    throw new InputError(localized('extend.notFinished'));
   }
   const durationSeconds = parent.durationSeconds;
   const totalSeconds = parent.totalDurationSeconds + durationSeconds;
   if (totalSeconds > MAX_EXTENDED_SECONDS) {
-    throw new InputError(
-      `This video is already ${parent.totalDurationSeconds} s long; another ${durationSeconds} s would make it longer than ` +
-        `${MAX_EXTENDED_SECONDS} s, the most a video can be extended to.`,
-    );
+    throw new InputError(localized('extend.tooLong', { total: parent.totalDurationSeconds, seconds: durationSeconds, max: MAX_EXTENDED_SECONDS }));
   }
   return {
     parent,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UnavailableError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
+import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import { clipCostCents } from '../fal/models/videoModel.js';
 import type { MemberContext, QuotaService } from '../quota/quotaTypes.js';
@@ -11,7 +12,7 @@ import type { Job, ReplyTarget } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { ledgerJobOf, type JobLifecycle } from './lifecycle.js';
 import type { JobRunner } from './runner.js';
-import { isTerminal, type JobState } from './states.js';
+import { isCancellable, isTerminal, type JobState } from './states.js';
 import type { AnimateRequest, CancelActor, CancelOutcome } from './types.js';
 
 export interface JobIntakeDeps {
@@ -29,7 +30,6 @@ export interface JobIntakeDeps {
 /** Makes the member's reply exist (Discord's deferReply); throws when Discord refuses. */
 export type Acknowledge = () => Promise<void>;
 
-const RESTARTING = 'The bot is restarting. Please try again in a minute.';
 /** Before 'prepared' nothing can have reached fal, so a cancel simply ends the job. */
 const ENDED_BY_CANCEL_BEFORE_SUBMIT: readonly JobState[] = ['received', 'validated', 'reserved'];
 const ENDED_BY_CANCEL_AT_FAL: readonly JobState[] = ['submitted', 'queued'];
@@ -47,7 +47,7 @@ export class JobIntake {
    */
   async start(request: AnimateRequest, target: ReplyTarget, member: MemberContext, acknowledge: Acknowledge): Promise<Job> {
     const { jobs, lifecycle, quota, runner } = this.deps;
-    if (runner.stopping) throw new UnavailableError(RESTARTING);
+    if (runner.stopping) throw new UnavailableError(localized('error.restarting'));
     const model = this.deps.models.get(request.model);
     const received = await jobs.create({
       id: randomUUID(),
@@ -56,6 +56,7 @@ export class JobIntake {
       channelId: request.channelId,
       userId: request.userId,
       reply: target,
+      locale: request.locale,
       prompt: request.prompt,
       negativePrompt: request.negativePrompt ?? null,
       resolution: request.resolution,
@@ -102,7 +103,7 @@ export class JobIntake {
     if (!job) return 'not_found';
     if (job.userId !== actor.userId && !actor.isModerator) return 'not_allowed';
     if (isTerminal(job.state)) return 'already_finished';
-    if (job.state === 'running' || job.state === 'delivering') return 'already_started';
+    if (!isCancellable(job.state)) return 'already_started';
     // Between "prepared" and "submitted" the submit may be on the wire with no
     // request id to cancel yet: refuse rather than refund a job fal will run.
     if (job.state === 'prepared') return 'being_submitted';

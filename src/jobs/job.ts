@@ -26,6 +26,8 @@ export interface Job {
   channelId: string;
   userId: string;
   reply: ReplyTarget;
+  /** The member's Discord locale ('de', 'en-US'…): what they read is in that language (src/i18n). Null: English. */
+  locale: string | null;
   prompt: string;
   negativePrompt: string | null;
   resolution: string;
@@ -62,6 +64,8 @@ export interface Job {
   updatedAt: number;
   submittedAt: number | null;
   startedAt: number | null;
+  /** When fal said COMPLETED: started → completed is the time fal spent making the video. */
+  completedAt: number | null;
   finishedAt: number | null;
 }
 
@@ -84,7 +88,9 @@ export type NewJob = Partial<Pick<Job, 'parentJobId' | 'totalDurationSeconds'>> 
   | 'imageSourceUrl'
   | 'audioSourceUrl'
   | 'costCents'
->;
+> &
+  /** Left out: English. */
+  Partial<Pick<Job, 'locale'>>;
 
 /** Fields a transition may set along with the state. */
 export type JobChanges = Partial<
@@ -104,8 +110,20 @@ export type JobChanges = Partial<
     | 'charged'
     | 'submittedAt'
     | 'startedAt'
+    | 'completedAt'
     | 'finishedAt'
     | 'imageNote'
     | 'fullVideoUrl'
   >
 >;
+
+/** Jobs whose timings are comparable: same model, resolution and duration. */
+export type TimingKind = Pick<Job, 'model' | 'resolution' | 'durationSeconds'>;
+
+/** How long fal took with one delivered job. */
+export interface JobTiming {
+  /** Submitted → started: waiting in fal's line. */
+  queueMs: number;
+  /** Started → completed: making the video. */
+  runMs: number;
+}

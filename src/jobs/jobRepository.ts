@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../util/clock.js';
 import type { Database, JobPatch, JobRow, NewJobRow } from '../store/schema.js';
-import type { Job, JobChanges, NewJob } from './job.js';
+import type { Job, JobChanges, JobTiming, NewJob, TimingKind } from './job.js';
 import { IllegalTransitionError, isJobState, isTerminal, statesLeadingTo, type JobState } from './states.js';
 
 /**
@@ -90,6 +90,32 @@ export class JobRepository {
     await this.db.updateTable('jobs').set({ ...patchOf(changes), updated_at: this.now() }).where('id', '=', id).execute();
   }
 
+  /**
+   * How long fal kept the last `limit` delivered jobs of one kind in its queue
+   * (submitted → started) and making the video (started → completed), newest
+   * first. Jobs fal never showed running, or from before completions were
+   * recorded, have nothing to say and are left out.
+   */
+  async recentTimings(kind: TimingKind, limit: number): Promise<JobTiming[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['submitted_at', 'started_at', 'completed_at'])
+      .where('model', '=', kind.model)
+      .where('resolution', '=', kind.resolution)
+      .where('duration_seconds', '=', kind.durationSeconds)
+      .where('state', '=', 'delivered')
+      .where('submitted_at', 'is not', null)
+      .where('started_at', 'is not', null)
+      .where('completed_at', 'is not', null)
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      queueMs: Math.max(0, Number(row.started_at) - Number(row.submitted_at)),
+      runMs: Math.max(0, Number(row.completed_at) - Number(row.started_at)),
+    }));
+  }
+
   async events(id: string): Promise<Array<{ from: string | null; to: string; at: number; detail: string | null }>> {
     const rows = await this.db
       .selectFrom('job_events')
@@ -118,6 +144,7 @@ function jobOf(row: JobRow): Job {
       attachmentSizeLimit: row.attachment_size_limit,
       appPermissions: row.app_permissions,
     },
+    locale: row.locale,
     prompt: row.prompt,
     negativePrompt: row.negative_prompt,
     resolution: row.resolution,
@@ -147,6 +174,7 @@ function jobOf(row: JobRow): Job {
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
     startedAt: row.started_at,
+    completedAt: row.completed_at,
     finishedAt: row.finished_at,
   };
 }
@@ -164,6 +192,7 @@ function rowOf(job: NewJob): Omit<NewJobRow, 'state' | 'created_at' | 'updated_a
     interaction_expires_at: job.reply.expiresAt,
     attachment_size_limit: job.reply.attachmentSizeLimit,
     app_permissions: job.reply.appPermissions,
+    locale: job.locale ?? null,
     prompt: job.prompt,
     negative_prompt: job.negativePrompt,
     resolution: job.resolution,
@@ -196,6 +225,7 @@ const COLUMNS: Readonly<Record<keyof JobChanges, keyof JobPatch>> = {
   charged: 'charged',
   submittedAt: 'submitted_at',
   startedAt: 'started_at',
+  completedAt: 'completed_at',
   finishedAt: 'finished_at',
   imageNote: 'image_note',
   fullVideoUrl: 'full_video_url',

@@ -11,6 +11,7 @@ import { JobLifecycle } from './lifecycle.js';
 import { recoverJobs, type RecoveryReport } from './recovery.js';
 import { JobRunner, type JobRunnerDeps } from './runner.js';
 import type { Job } from './job.js';
+import type { StatusPacer } from './tracking.js';
 import type { VideoCourier } from './types.js';
 
 export interface JobsDeps {
@@ -24,6 +25,8 @@ export interface JobsDeps {
   ffmpeg: JobRunnerDeps['ffmpeg'];
   logger: Logger;
   now: Clock;
+  submitBackoffMs?: number;
+  pacer?: StatusPacer;
 }
 
 /** The jobs part as the rest of the bot uses it: intake, runner and recovery wired together. */

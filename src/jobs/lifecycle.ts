@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
-import { UpstreamError, UserFacingError, memberMessageFor, newReportId, statesNoCharge } from '../errors.js';
+import { QuotaError, UpstreamError, UserFacingError, memberMessageFor, newReportId, statesNoCharge } from '../errors.js';
+import { en } from '../i18n/en.js';
+import { DEFAULT_LOCALE, localeOf, type Locale } from '../i18n/locale.js';
+import { messagesFor } from '../i18n/text.js';
 import type { LedgerJob, QuotaService } from '../quota/quotaTypes.js';
 import type { Clock } from '../util/clock.js';
 import type { JobEvents, JobOutcome } from './events.js';
@@ -7,7 +10,7 @@ import type { Job, JobChanges } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { isTerminal, type JobState } from './states.js';
 
-export const NOT_CHARGED = 'You were not charged.';
+const NOT_CHARGED = en['job.notCharged'];
 /** fal made the video and billed it, but the member could not be reached. */
 export const UNDELIVERABLE = 'undeliverable';
 
@@ -20,7 +23,7 @@ export interface JobLifecycleDeps {
 }
 
 /** The job was finished (cancelled, failed) by someone else while this worker ran. */
-export class JobEndedElsewhere extends Error {
+class JobEndedElsewhere extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} ended elsewhere`);
     this.name = 'JobEndedElsewhere';
@@ -60,7 +63,7 @@ export class JobLifecycle {
       job,
       'cancelled',
       { errorCode: 'cancelled', errorMessage: `Cancelled by ${by}. ${NOT_CHARGED}` },
-      { charged: false, memberMessage: NOT_CHARGED, notifyMember: true, cancelledBy: by },
+      { charged: false, memberMessage: messagesFor(localeOf(job.locale))['job.notCharged'], notifyMember: true, cancelledBy: by },
       onlyFrom,
     );
   }
@@ -78,13 +81,17 @@ export class JobLifecycle {
     const charged = code === UNDELIVERABLE;
     // A bug gets a report id, shown to the member and logged with the error, so a report leads to its log line.
     const reportId = error instanceof UserFacingError ? undefined : newReportId();
-    const reason = memberMessageFor(error, reportId);
-    const memberMessage = charged || statesNoCharge(error) ? reason : `${reason} ${NOT_CHARGED}`;
+    // The member reads it in their language; the store keeps it in English, for operators.
+    const say = (locale: Locale) => {
+      const reason = memberMessageFor(error, reportId, locale);
+      return charged || statesNoCharge(error) ? reason : `${reason} ${messagesFor(locale)['job.notCharged']}`;
+    };
+    const memberMessage = say(localeOf(existing.locale));
     const failed = await this.end(
       existing,
       'failed',
-      { errorCode: code, errorMessage: memberMessage },
-      { charged, memberMessage, notifyMember: options.notify },
+      { errorCode: code, errorMessage: say(DEFAULT_LOCALE) },
+      { charged, memberMessage, notifyMember: options.notify, ...(error instanceof QuotaError ? { refusedBy: error.rule } : {}) },
     );
     if (!failed) return;
     if (error instanceof UserFacingError) this.log(failed).info({ code, reason: error.message }, 'job failed');

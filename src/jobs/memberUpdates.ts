@@ -1,8 +1,8 @@
-import type { ModelRegistry } from '../fal/models/registry.js';
 import type { Clock } from '../util/clock.js';
 import type { JobEvents } from './events.js';
 import type { Job } from './job.js';
-import { progressViewFor } from './progressView.js';
+import { progressPhaseOf, progressViewFor } from './progressView.js';
+import type { TimingHistory } from './timingHistory.js';
 import type { ProgressView } from './types.js';
 
 /** What the member reads about a job besides the video itself; implemented by src/discord. */
@@ -18,7 +18,12 @@ export interface MemberNotifier {
  * moves, and the last word when it failed or was cancelled (a delivery is the
  * runner's own call to the courier, since it must know whether it arrived).
  */
-export function keepMembersInformed(events: JobEvents, notifier: MemberNotifier, models: ModelRegistry, now: Clock): () => void {
+export function keepMembersInformed(
+  events: JobEvents,
+  notifier: MemberNotifier,
+  timings: Pick<TimingHistory, 'typicalFor'>,
+  now: Clock,
+): () => void {
   return events.subscribe(async (event) => {
     if (event.type === 'ended') {
       const { job, outcome } = event;
@@ -27,7 +32,10 @@ export function keepMembersInformed(events: JobEvents, notifier: MemberNotifier,
       else if (job.state === 'failed') await notifier.failed(job, outcome.memberMessage ?? '');
       return;
     }
-    const view = progressViewFor(event, now(), models);
+    if (!progressPhaseOf(event)) return;
+    // From memory, except the first time a kind of job is seen since the start.
+    const typical = await timings.typicalFor(event.job);
+    const view = progressViewFor(event, now(), typical);
     if (view) notifier.progress(event.job, view);
   });
 }

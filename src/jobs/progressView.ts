@@ -1,5 +1,4 @@
-import type { ModelRegistry } from '../fal/models/registry.js';
-import { estimateRemainingMs } from './eta.js';
+import { estimate, type TypicalTimings } from './eta.js';
 import type { JobEvent } from './events.js';
 import type { Job } from './job.js';
 import { isCancellable } from './states.js';
@@ -13,31 +12,29 @@ const PHASE_OF_STATE: Partial<Record<Job['state'], ProgressPhase>> = {
 };
 
 /**
- * The progress line an event calls for, or undefined when it calls for none
- * (the job ended: the last word is the messenger's, or nothing changed that
- * a member would see).
+ * The phase an event's progress line shows, or undefined when the event calls
+ * for none (the job ended: the last word is the messenger's, or nothing
+ * changed that a member would see).
  */
-export function progressViewFor(event: JobEvent, now: number, models: ModelRegistry): ProgressView | undefined {
+export function progressPhaseOf(event: JobEvent): ProgressPhase | undefined {
   if (event.type === 'ended') return undefined;
-  const phase = event.type === 'acknowledged' ? 'preparing' : PHASE_OF_STATE[event.job.state];
+  // A prepared job that moves to prepared again is a submit fal refused as busy, about to be retried.
+  if (event.type === 'changed' && event.from === 'prepared' && event.job.state === 'prepared') return 'waitingForFal';
+  return event.type === 'acknowledged' ? 'preparing' : PHASE_OF_STATE[event.job.state];
+}
+
+/** The progress line for an event that calls for one (progressPhaseOf), with the estimate from `typical`. */
+export function progressViewFor(event: JobEvent, now: number, typical: TypicalTimings): ProgressView | undefined {
+  const phase = progressPhaseOf(event);
   if (!phase) return undefined;
   const { job } = event;
-  const model = models.get(job.model);
-  const etaMs =
-    phase === 'queued' || phase === 'running'
-      ? estimateRemainingMs(model.timings, {
-          phase,
-          queuePosition: job.queuePosition,
-          runningForMs: job.startedAt ? now - job.startedAt : 0,
-          resolution: job.resolution,
-          durationSeconds: job.durationSeconds,
-        })
-      : null;
   return {
     phase,
     queuePosition: job.queuePosition,
     elapsedMs: now - job.createdAt,
-    etaMs,
+    // Once fal is done there is nothing left to estimate: the video is being fetched.
+    // While fal refuses the job there is no telling when it will take it.
+    estimate: phase === 'delivering' || phase === 'waitingForFal' ? null : estimate({ ...job, phase }, typical, now),
     lastLog: job.lastLog,
     cancellable: isCancellable(job.state),
     ...(event.type === 'acknowledged' ? { reservation: event.reservation } : {}),

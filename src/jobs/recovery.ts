@@ -1,4 +1,5 @@
 import { UnavailableError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import type { QuotaService } from '../quota/quotaTypes.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
@@ -43,7 +44,7 @@ export async function recoverJobs(startedAt: number, deps: RecoveryDeps): Promis
       // have reached fal, and fal offers no way to look a job up without its id.
       lifecycle.log(job).warn('job died around its submit; fal may have run it without us (check the fal dashboard)');
     }
-    await lifecycle.fail(job.id, new UnavailableError('The bot restarted before your video was started, so it was not made.'));
+    await lifecycle.fail(job.id, new UnavailableError(localized('error.restartedBeforeStart')));
   }
 
   return { resumed: tracked.length, failed: unsubmitted.length, settled: await settleFinishedJobs(deps) };

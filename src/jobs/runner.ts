@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { UnavailableError, UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
+import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { downloadAttachment } from '../media/attachment.js';
@@ -14,14 +15,15 @@ import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
-import { readResult, trackUntilComplete, type TrackingDeps } from './tracking.js';
+import { submitWithRetry } from './submitWithRetry.js';
+import { readResult, trackUntilComplete, type StatusPacer, type TrackingDeps } from './tracking.js';
 import type { VideoCourier } from './types.js';
 import { chooseDelivery, downloadVideo, wholeVideoUrl } from './videoDelivery.js';
 
 export interface JobRunnerDeps {
   config: Pick<
     Config,
-    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes'
+    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes' | 'submitRetryMs'
   >;
   jobs: JobRepository;
   fal: FalGateway;
@@ -31,10 +33,13 @@ export interface JobRunnerDeps {
   /** Fits videos to the upload limit and extends them; undefined: links instead, and no Extend. */
   ffmpeg: FfmpegBinary | undefined;
   now: Clock;
+  /** First wait after fal refused a submit as busy without Retry-After (tests shorten it). */
+  submitBackoffMs?: number;
+  /** When fal is asked for a job's status; polling every POLL_INTERVAL_MS unless given (webhook mode). */
+  pacer?: StatusPacer;
 }
 
-const RESTARTING = 'The bot is restarting. Please try again in a minute.';
-const NO_FFMPEG = 'Extending videos is switched off on this bot right now.';
+const NO_FFMPEG = localized('extend.noFfmpeg');
 
 /**
  * Runs reserved jobs to the end in the background: prepare (download, check,
@@ -110,13 +115,22 @@ export class JobRunner {
         `${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
     );
 
-    if (this.stopping) throw new UnavailableError(RESTARTING);
+    if (this.stopping) throw new UnavailableError(localized('error.restarting'));
     lifecycle.log(prepared).info('submitting to fal');
-    const { requestId } = await fal.submit(model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }));
+    const { requestId } = await submitWithRetry(prepared, model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }), {
+      fal,
+      lifecycle,
+      now: this.deps.now,
+      retryForMs: config.submitRetryMs,
+      signal: this.stopController.signal,
+      ...(this.deps.submitBackoffMs !== undefined ? { firstBackoffMs: this.deps.submitBackoffMs } : {}),
+    });
+    this.deps.pacer?.expect(requestId);
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
     const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });
     if (!submitted) {
+      this.deps.pacer?.done(requestId);
       // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
       await jobs.update(prepared.id, { requestId });
       await fal
@@ -131,15 +145,18 @@ export class JobRunner {
   private async trackAndDeliver(job: Job): Promise<void> {
     const model = this.deps.models.get(job.model);
     let current = job;
+    let completedAt: number | undefined;
     if (current.state !== 'delivering') {
       const completed = await trackUntilComplete(current, model, this.tracking());
       if (!completed) return; // stopping: leave it for the next start
+      // fal's work ended as it said COMPLETED, not when the result was read: the running time estimates learn from.
+      completedAt = this.deps.now();
       current = completed;
     }
-    await this.deliver(current, model);
+    await this.deliver(current, model, completedAt);
   }
 
-  private async deliver(job: Job, model: VideoModel): Promise<void> {
+  private async deliver(job: Job, model: VideoModel, completedAt: number | undefined): Promise<void> {
     const { lifecycle, courier, config } = this.deps;
     let current = job;
     if (current.state !== 'delivering' || !current.videoUrl) {
@@ -147,13 +164,14 @@ export class JobRunner {
       if (!result) return;
       const output = model.outputSchema.safeParse(result.data);
       if (!output.success) {
-        throw new UpstreamError('fal returned a result I could not understand.', 'bad_result', { cause: output.error });
+        throw new UpstreamError(localized('error.badResult'), 'bad_result', { cause: output.error });
       }
       current = await lifecycle.move(current, 'delivering', {
         videoUrl: output.data.videoUrl,
         videoBytes: output.data.videoBytes,
         resultSeed: output.data.seed,
         actualPrompt: output.data.actualPrompt,
+        completedAt: current.completedAt ?? completedAt ?? this.deps.now(),
       });
     }
     let video: Buffer | undefined;
@@ -168,7 +186,7 @@ export class JobRunner {
     try {
       await courier.deliver(current, delivery);
     } catch (error) {
-      throw new UpstreamError('Your video was made, but I could not reach you on Discord to deliver it.', UNDELIVERABLE, { cause: error });
+      throw new UpstreamError(localized('error.undeliverable'), UNDELIVERABLE, { cause: error });
     }
     const delivered = await lifecycle.delivered(current, {
       videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,
@@ -190,7 +208,7 @@ export class JobRunner {
       const video = await downloadVideo(job.imageSourceUrl, { fal, log, signal: this.stopController.signal, maxBytes: config.videoMaxBytes });
       frame = await lastFrame(ffmpeg, video);
     } catch (error) {
-      throw new UpstreamError('I could not read the end of the earlier video, so I could not extend it.', 'extend_source', {
+      throw new UpstreamError(localized('extend.sourceUnreadable'), 'extend_source', {
         cause: error,
         retryable: true,
       });
@@ -230,7 +248,7 @@ export class JobRunner {
   }
 
   private tracking(): TrackingDeps {
-    const { config, fal, lifecycle, now } = this.deps;
-    return { config, fal, lifecycle, now, signal: this.stopController.signal };
+    const { config, fal, lifecycle, now, pacer } = this.deps;
+    return { config, fal, lifecycle, now, signal: this.stopController.signal, ...(pacer ? { pacer } : {}) };
   }
 }

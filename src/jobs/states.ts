@@ -21,13 +21,14 @@ export const JOB_STATES = [
 
 export type JobState = (typeof JOB_STATES)[number];
 
-export const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
+const TERMINAL_STATES: readonly JobState[] = ['delivered', 'failed', 'cancelled'];
 
 const forward: Record<JobState, readonly JobState[]> = {
   received: ['validated'],
   validated: ['reserved'],
   reserved: ['prepared'],
-  prepared: ['submitted'],
+  // prepared → prepared: fal said it is busy and the submit is tried again (submitWithRetry.ts).
+  prepared: ['prepared', 'submitted'],
   // fal may report any later phase on the first poll (a short queue, a fast job).
   submitted: ['queued', 'running', 'delivering'],
   queued: ['queued', 'running', 'delivering'],
@@ -64,7 +65,7 @@ export const PRE_SUBMIT_STATES: readonly JobState[] = ['received', 'validated', 
  * In 'prepared' the submit may be on the wire, so Cancel answers "try again in
  * a moment" rather than refund a job fal will run (JobIntake.cancel).
  */
-export const CANCELLABLE_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued'];
+const CANCELLABLE_STATES: readonly JobState[] = ['received', 'validated', 'reserved', 'prepared', 'submitted', 'queued'];
 
 export function isCancellable(state: JobState): boolean {
   return CANCELLABLE_STATES.includes(state);

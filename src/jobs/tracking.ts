@@ -3,9 +3,11 @@ import type { Config } from '../config/config.js';
 import { UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
+import { localized, type LocalizedText } from '../i18n/text.js';
 import type { QueueStatus } from '../fal/queueStatus.js';
 import type { Clock } from '../util/clock.js';
 import { sleep } from '../util/sleep.js';
+import type { FalHints } from './falHints.js';
 import type { Job } from './job.js';
 import type { JobLifecycle } from './lifecycle.js';
 
@@ -18,6 +20,43 @@ export interface TrackingDeps {
   lifecycle: JobLifecycle;
   now: Clock;
   signal: AbortSignal;
+  /** When to ask fal next; polling every `pollIntervalMs` unless given. */
+  pacer?: StatusPacer;
+}
+
+/** Decides when the tracker asks fal for a job's status. */
+export interface StatusPacer {
+  /** Whether to ask at once when tracking starts; false waits first (fal will call when there is news). */
+  asksFirst(job: Job): boolean;
+  /** Resolves when it is time to ask again, or when `signal` aborts. */
+  wait(requestId: string, signal: AbortSignal): Promise<void>;
+  /** The submit just returned this id: listen for its webhook from now on, before anything else happens. */
+  expect(requestId: string): void;
+  /** Tracking of this request ended: stop listening for it. */
+  done(requestId: string): void;
+}
+
+/** Asks fal every `intervalMs`: the mode without a public URL. */
+export function pollingPacer(intervalMs: number): StatusPacer {
+  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), expect: () => undefined, done: () => undefined };
+}
+
+/**
+ * Waits for fal's webhook (a hint, confirmed by one status read) or the slow
+ * safety poll, whichever comes first: a few fal calls per job instead of one
+ * every poll interval, and no lost job when a webhook never arrives.
+ */
+export function webhookPacer(hints: FalHints, safetyPollMs: number): StatusPacer {
+  return {
+    // Just submitted, fal has nothing to say yet; after a restart, ask at once.
+    asksFirst: (job) => job.state !== 'submitted',
+    async wait(requestId, signal) {
+      hints.watch(requestId);
+      await hints.wait(requestId, safetyPollMs, signal);
+    },
+    expect: (requestId) => hints.watch(requestId),
+    done: (requestId) => hints.unwatch(requestId),
+  };
 }
 
 /**
@@ -30,9 +69,19 @@ export interface TrackingDeps {
  * video that was made meanwhile.
  */
 export async function trackUntilComplete(job: Job, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
-  const { fal, config, now, lifecycle, signal } = deps;
   const requestId = job.requestId;
   if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
+  const pacer = deps.pacer ?? pollingPacer(deps.config.pollIntervalMs);
+  try {
+    if (!pacer.asksFirst(job)) await pacer.wait(requestId, deps.signal);
+    return await followStatus(job, requestId, model, pacer, deps);
+  } finally {
+    pacer.done(requestId);
+  }
+}
+
+async function followStatus(job: Job, requestId: string, model: VideoModel, pacer: StatusPacer, deps: TrackingDeps): Promise<Job | undefined> {
+  const { fal, config, now, lifecycle, signal } = deps;
   let current = job;
   while (!signal.aborted) {
     let status: QueueStatus | undefined;
@@ -47,10 +96,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
     const waitedMs = now() - (current.submittedAt ?? current.createdAt);
     if (waitedMs > config.jobMaxWaitMs) {
       await fal.cancel(model.endpointId, requestId).catch(() => undefined);
-      throw new UpstreamError(
-        `fal did not finish your video within ${formatMinutes(config.jobMaxWaitMs)}, so I stopped waiting.`,
-        'max_wait_exceeded',
-      );
+      throw new UpstreamError(localized('error.maxWait', { limit: formatMinutes(config.jobMaxWaitMs) }), 'max_wait_exceeded');
     }
     if (status?.status !== 'IN_PROGRESS' && current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
       // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
@@ -59,10 +105,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
         () => false,
       );
       if (cancelled) {
-        throw new UpstreamError(
-          `fal's queue was too long (over ${formatMinutes(config.queueMaxWaitMs)}), so I cancelled the job. Please try again later.`,
-          'queue_timeout',
-        );
+        throw new UpstreamError(localized('error.queueTimeout', { limit: formatMinutes(config.queueMaxWaitMs) }), 'queue_timeout');
       }
     }
 
@@ -77,7 +120,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
         queuePosition: null,
       });
     }
-    await sleep(config.pollIntervalMs, signal);
+    await pacer.wait(requestId, signal);
   }
   return undefined;
 }
@@ -104,7 +147,7 @@ export async function readResult(job: Job, model: VideoModel, deps: TrackingDeps
   }
 }
 
-function formatMinutes(ms: number): string {
+function formatMinutes(ms: number): LocalizedText {
   const minutes = Math.round(ms / 60_000);
-  return minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
+  return minutes >= 1 ? localized('time.minutes', { count: minutes }) : localized('time.seconds', { count: Math.round(ms / 1000) });
 }

@@ -1,4 +1,5 @@
 import type { Reservation } from '../quota/quotaTypes.js';
+import type { Estimate } from './eta.js';
 import type { Job } from './job.js';
 
 export type { ReplyTarget } from './job.js';
@@ -17,6 +18,8 @@ export interface AnimateRequest {
   guildId: string | null;
   channelId: string;
   userId: string;
+  /** The member's Discord locale (the interaction's `locale`), or null: English. */
+  locale: string | null;
   image: AttachmentRef;
   audio: AttachmentRef | undefined;
   prompt: string;
@@ -29,14 +32,14 @@ export interface AnimateRequest {
   extension?: { parentJobId: string; totalDurationSeconds: number };
 }
 
-export type ProgressPhase = 'preparing' | 'queued' | 'running' | 'delivering';
+export type ProgressPhase = 'preparing' | 'waitingForFal' | 'queued' | 'running' | 'delivering';
 
 export interface ProgressView {
   phase: ProgressPhase;
   queuePosition: number | null;
   elapsedMs: number;
-  /** Best guess of the time left, or null when there is nothing to go on. */
-  etaMs: number | null;
+  /** When it should be done and how far along it is; null once fal is done (the video is being fetched). */
+  estimate: Estimate | null;
   lastLog: string | null;
   /** Whether the Cancel button can still stop the job (states.ts). */
   cancellable: boolean;

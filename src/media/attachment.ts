@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { localized, type LocalizedText } from '../i18n/text.js';
 import { DownloadError, fetchCapped } from './fetchCapped.js';
 import { formatMegabytes } from './format.js';
 
@@ -12,7 +13,11 @@ export interface DownloadAttachmentOptions {
   maxBytes: number;
 }
 
-const NOUNS: Readonly<Record<AttachmentKind, string>> = { image: 'image', audio: 'audio file' };
+/** The sentences for each kind of file (German, say, needs other words around "image" and "audio file"). */
+const SENTENCES = {
+  image: { tooLarge: 'download.imageTooLarge', timeout: 'download.imageTimeout', failed: 'download.imageFailed' },
+  audio: { tooLarge: 'download.audioTooLarge', timeout: 'download.audioTimeout', failed: 'download.audioFailed' },
+} as const;
 
 /**
  * Fetch a member's attachment with the model's byte cap for its kind, turning
@@ -24,32 +29,32 @@ export async function downloadAttachment(
   kind: AttachmentKind,
   options: DownloadAttachmentOptions,
 ): Promise<Buffer> {
-  const noun = NOUNS[kind];
   const { maxBytes } = options;
   try {
     return await fetchCapped(url, { allowedHosts: options.allowedHosts, maxBytes, timeoutMs: options.timeoutMs });
   } catch (error) {
     if (!(error instanceof DownloadError)) throw error;
-    throw new InputError(memberMessage(error, noun, maxBytes), {
+    throw new InputError(memberMessage(error, kind, maxBytes), {
       cause: error,
       logMessage: `${kind} download failed (${error.reason}): ${error.message}`,
     });
   }
 }
 
-function memberMessage(error: DownloadError, noun: string, maxBytes: number): string {
+function memberMessage(error: DownloadError, kind: AttachmentKind, maxBytes: number): LocalizedText {
+  const sentences = SENTENCES[kind];
   switch (error.reason) {
     case 'too_large':
-      return `The ${noun} is larger than ${formatMegabytes(maxBytes)}.`;
+      return localized(sentences.tooLarge, { limit: formatMegabytes(maxBytes) });
     case 'host_not_allowed':
     case 'bad_url':
-      return 'I can only read files uploaded to Discord.';
+      return localized('download.onlyDiscord');
     case 'timeout':
-      return `Downloading your ${noun} took too long; please try again.`;
+      return localized(sentences.timeout);
     case 'http_status':
     case 'too_many_redirects':
     case 'network':
       // Discord's signed CDN links expire; a fresh upload gets a fresh link.
-      return `I couldn't download your ${noun} from Discord; please upload it again.`;
+      return localized(sentences.failed);
   }
 }

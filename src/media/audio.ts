@@ -1,5 +1,6 @@
 import { parseBuffer } from 'music-metadata';
 import { InputError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import { formatMegabytes, formatSeconds } from './format.js';
 import type { AudioLimits } from './limits.js';
 import { looksLike, sniff } from './sniff.js';
@@ -20,8 +21,7 @@ const FORMATS: Readonly<Record<string, { format: AudioFormat; mimeType: string; 
   mp3: { format: 'mp3', mimeType: 'audio/mpeg', extension: 'mp3' },
 };
 
-const DAMAGED = 'The audio file is empty or damaged and could not be read.';
-const NOT_WAV_OR_MP3 = 'That file is not audio the model can use: audio must be WAV or MP3.';
+const DAMAGED = localized('media.audioDamaged');
 
 /**
  * The background-music checks fal would otherwise fail the job on
@@ -30,16 +30,15 @@ const NOT_WAV_OR_MP3 = 'That file is not audio the model can use: audio must be 
 export async function checkAudio(bytes: Buffer, limits: AudioLimits): Promise<CheckedAudio> {
   if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'audio: zero bytes' });
   if (bytes.length > limits.maxBytes) {
-    throw new InputError(
-      `The audio file is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(limits.maxBytes)}.`,
-      { logMessage: `audio: ${bytes.length} bytes` },
-    );
+    throw new InputError(localized('media.audioTooLarge', { size: formatMegabytes(bytes.length), limit: formatMegabytes(limits.maxBytes) }), {
+      logMessage: `audio: ${bytes.length} bytes`,
+    });
   }
 
   const sniffed = await sniff(bytes);
   const known = sniffed === undefined ? undefined : FORMATS[sniffed.ext];
   if (known === undefined) {
-    throw new InputError(`${NOT_WAV_OR_MP3}${looksLike(sniffed)}`, {
+    throw new InputError(localized('media.notAudio', { hint: looksLike(sniffed) }), {
       logMessage: `audio: sniffed as ${sniffed?.mime ?? 'unknown'}`,
     });
   }
@@ -64,10 +63,9 @@ export async function checkAudio(bytes: Buffer, limits: AudioLimits): Promise<Ch
 
   if (durationSeconds < limits.minSeconds || durationSeconds > limits.maxSeconds) {
     const shown = formatSeconds(durationSeconds, durationSeconds < limits.minSeconds ? 'down' : 'up');
-    throw new InputError(
-      `The audio is ${shown} long; it must be between ${limits.minSeconds} and ${limits.maxSeconds} s.`,
-      { logMessage: `audio: ${durationSeconds} s` },
-    );
+    throw new InputError(localized('media.audioLength', { length: shown, min: limits.minSeconds, max: limits.maxSeconds }), {
+      logMessage: `audio: ${durationSeconds} s`,
+    });
   }
 
   return { bytes, ...known, durationSeconds };

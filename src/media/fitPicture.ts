@@ -9,6 +9,7 @@ import type { PictureChange } from './pictureChanges.js';
 import { DAMAGED_PICTURE } from './pictureHeader.js';
 import { fittedSize, type PictureSize } from './pictureSize.js';
 import { readSource, type SourcePicture } from './pictureSource.js';
+import { localized } from '../i18n/text.js';
 
 /**
  * A picture fal takes (it passes checkImage), made from what the member sent,
@@ -136,9 +137,7 @@ async function uprightPixels(
 /** Run-length-encoded BMPs are rare and cannot have alpha; one out of range or too large ends here. */
 function runLengthBmp(source: SourcePicture): InputError {
   const { width, height } = source.display;
-  return new InputError(
-    "This BMP would need resizing or re-encoding, and I can't read its run-length-compressed pixels. Please send it as PNG or JPEG.",
-    { logMessage: `image: run-length-encoded BMP ${width}×${height}, ${source.bytes.length} bytes, needs fixing` },
+  return new InputError(localized('media.bmpRunLength'), { logMessage: `image: run-length-encoded BMP ${width}×${height}, ${source.bytes.length} bytes, needs fixing` },
   );
 }
 
@@ -166,10 +165,9 @@ async function encodeWithin(
     if (bytes.length <= limits.maxBytes) return { encoding, bytes };
     smallestBytes = Math.min(smallestBytes, bytes.length);
   }
-  throw new InputError(
-    `Even compressed, the image is ${formatMegabytes(smallestBytes)}; the limit is ${formatMegabytes(limits.maxBytes)}.`,
-    { logMessage: `image: ${smallestBytes} bytes after re-encoding` },
-  );
+  throw new InputError(localized('media.compressedTooLarge', { size: formatMegabytes(smallestBytes), limit: formatMegabytes(limits.maxBytes) }), {
+    logMessage: `image: ${smallestBytes} bytes after re-encoding`,
+  });
 }
 
 function encode(pixels: DecodedPixels, encoding: Encoding): Promise<Buffer> {

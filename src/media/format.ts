@@ -1,3 +1,5 @@
+import { localized, type MemberText } from '../i18n/text.js';
+
 /**
  * Numbers as members read them. Rounding goes away from the limit (a file just
  * over 10 MB shows as "10.1 MB", never "10.0 MB"), so a rejection never quotes a
@@ -21,8 +23,8 @@ export function formatMegabytes(bytes: number, rounding: Rounding = 'up'): strin
   return Number.isInteger(megabytes) ? `${megabytes} MB` : `${oneDecimal(megabytes, rounding)} MB`;
 }
 
-/** One decimal: "2.9 s"; a sliver of a second is "under 0.1 s", not "0.0 s". */
-export function formatSeconds(seconds: number, rounding: Rounding): string {
+/** One decimal: "2.9 s"; a sliver of a second is "under 0.1 s" (said in the reader's language), not "0.0 s". */
+export function formatSeconds(seconds: number, rounding: Rounding): MemberText {
   const shown = oneDecimal(seconds, rounding);
-  return shown === '0.0' && seconds > 0 ? 'under 0.1 s' : `${shown} s`;
+  return shown === '0.0' && seconds > 0 ? localized('media.underTenthSecond') : `${shown} s`;
 }

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { InputError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import { parseBmpHeader } from './bmp.js';
 import { formatMegabytes } from './format.js';
 import type { ImageFormat } from './imageFormat.js';
@@ -28,10 +29,8 @@ const FORMATS: Readonly<Record<string, { format: ImageFormat; mimeType: string; 
   webp: { format: 'webp', mimeType: 'image/webp', extension: 'webp' },
 };
 
-const NOT_A_PICTURE = 'That file is not a picture the model can use (JPEG, PNG, BMP or WEBP).';
-const ANIMATED = 'The picture is animated; the model needs a single still image (JPEG, PNG, BMP or WEBP).';
-const TRANSPARENT =
-  'The image has transparency; the model needs an image without an alpha channel (save it as JPEG, or as PNG without transparency).';
+const ANIMATED = localized('media.animated');
+const TRANSPARENT = localized('media.transparent');
 
 /** What we learn from the header alone, before deciding whether decoding is safe. */
 interface Probe extends PictureHeader {
@@ -47,17 +46,16 @@ interface Probe extends PictureHeader {
 export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<CheckedImage> {
   if (bytes.length === 0) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: zero bytes' });
   if (bytes.length > limits.maxBytes) {
-    throw new InputError(
-      `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(limits.maxBytes)}.`,
-      { logMessage: `image: ${bytes.length} bytes` },
-    );
+    throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(bytes.length), limit: formatMegabytes(limits.maxBytes) }), {
+      logMessage: `image: ${bytes.length} bytes`,
+    });
   }
 
   const sniffed = await sniff(bytes);
   if (sniffed?.ext === 'apng') throw new InputError(ANIMATED, { logMessage: 'image: APNG' });
   const known = sniffed === undefined ? undefined : FORMATS[sniffed.ext];
   if (known === undefined) {
-    throw new InputError(`${NOT_A_PICTURE}${looksLike(sniffed)}`, {
+    throw new InputError(localized('media.notAPicture', { hint: looksLike(sniffed) }), {
       logMessage: `image: sniffed as ${sniffed?.mime ?? 'unknown'}`,
     });
   }
@@ -74,9 +72,7 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   const { width, height } = displaySize(probe);
   const inRange = (side: number) => side >= limits.minSidePx && side <= limits.maxSidePx;
   if (!inRange(width) || !inRange(height)) {
-    throw new InputError(
-      `The image is ${width}×${height} px; each side must be between ${limits.minSidePx} and ${limits.maxSidePx} px.`,
-    );
+    throw new InputError(localized('media.imageSides', { width, height, min: limits.minSidePx, max: limits.maxSidePx }));
   }
 
   // The model page lists "PNG without alpha" (PROTOCOLS.md §1). Flattening onto a

@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 import { InputError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 
 /** What a member reads for any picture whose bytes cannot be read. */
-export const DAMAGED_PICTURE = 'The image is empty or damaged and could not be read.';
+export const DAMAGED_PICTURE = localized('media.imageDamaged');
 
 /** What a picture's header says, learnt before deciding whether decoding it is safe. */
 export interface PictureHeader {

@@ -8,8 +8,9 @@ import type { PictureFormatName } from './pictureChanges.js';
 import { pictureLength } from './pictureEnd.js';
 import { DAMAGED_PICTURE, displaySize, readSharpHeader, type PictureHeader, type SharpFormat } from './pictureHeader.js';
 import type { PictureSize } from './pictureSize.js';
-import { looksLike, sniff } from './sniff.js';
+import { looksLike, sniff, type Sniffed } from './sniff.js';
 import { isLosslessWebp } from './webp.js';
+import { localized, orList } from '../i18n/text.js';
 
 /**
  * What a member sent, read from its header only: the kind of picture, its size
@@ -74,22 +75,21 @@ const READABLE_HEIF_CODECS = new Set(['av1']);
 const READABLE_NAMES = [...new Set(Object.values(KINDS).filter(readable).map((kind) => kind.name))].filter(
   (name) => name !== 'HEIC',
 );
-const NOT_A_PICTURE = `That file is not a picture I can use (${READABLE_NAMES.slice(0, -1).join(', ')} or ${READABLE_NAMES.at(-1)}).`;
+const notAPicture = (sniffed: Sniffed | undefined) => localized('media.notAPictureReadable', { formats: orList(READABLE_NAMES), hint: looksLike(sniffed) });
 
 export async function readSource(bytes: Buffer, limits: SourceLimits): Promise<SourcePicture> {
   if (bytes.length === 0) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: zero bytes' });
   if (bytes.length > limits.maxInputBytes) {
-    throw new InputError(
-      `The image is ${formatMegabytes(bytes.length)}; the limit is ${formatMegabytes(limits.maxInputBytes)}.`,
-      { logMessage: `image: ${bytes.length} bytes` },
-    );
+    throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(bytes.length), limit: formatMegabytes(limits.maxInputBytes) }), {
+      logMessage: `image: ${bytes.length} bytes`,
+    });
   }
 
   const sniffed = await sniff(bytes);
   const kind = sniffed === undefined ? undefined : KINDS[sniffed.ext];
   // SVG ends here too: it is never handed to a renderer.
   if (kind === undefined || !readable(kind)) {
-    throw new InputError(`${NOT_A_PICTURE}${looksLike(sniffed)}`, {
+    throw new InputError(notAPicture(sniffed), {
       logMessage: `image: sniffed as ${sniffed?.mime ?? 'unknown'}`,
     });
   }
@@ -108,7 +108,7 @@ export async function readSource(bytes: Buffer, limits: SourceLimits): Promise<S
     header = await readSharpHeader(picture, kind.sharpFormat);
   }
   if (kind.sharpFormat === 'heif' && !READABLE_HEIF_CODECS.has(header.compression ?? '')) {
-    throw new InputError(`${NOT_A_PICTURE}${looksLike(sniffed)}`, {
+    throw new InputError(notAPicture(sniffed), {
       logMessage: `image: HEIF with ${header.compression ?? 'unknown'} compression`,
     });
   }
@@ -118,8 +118,12 @@ export async function readSource(bytes: Buffer, limits: SourceLimits): Promise<S
   const maxPixels = bmp === undefined ? limits.maxInputPixels : Math.min(limits.maxInputPixels, BMP_MAX_DECODE_PIXELS);
   if (header.storedWidth * header.storedHeight > maxPixels) {
     throw new InputError(
-      `The image is ${display.width}×${display.height} px (${megapixels(header.storedWidth * header.storedHeight, 'up')} megapixels); ` +
-        `the limit is ${megapixels(maxPixels, 'down')} megapixels.`,
+      localized('media.imageMegapixels', {
+        width: display.width,
+        height: display.height,
+        megapixels: megapixels(header.storedWidth * header.storedHeight, 'up'),
+        limit: megapixels(maxPixels, 'down'),
+      }),
       { logMessage: `image: ${header.storedWidth}×${header.storedHeight} px declared` },
     );
   }

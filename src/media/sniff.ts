@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { localized, type MemberText } from '../i18n/text.js';
 
 /**
  * What the bytes are, whatever the file name or Discord's content_type claim:
@@ -63,43 +64,7 @@ function looksLikeText(head: Buffer): boolean {
   return true;
 }
 
-const KIND_NAMES: Readonly<Record<string, string>> = {
-  jpg: 'a JPEG picture',
-  png: 'a PNG picture',
-  apng: 'an animated PNG',
-  bmp: 'a BMP picture',
-  webp: 'a WEBP picture',
-  gif: 'a GIF',
-  svg: 'an SVG drawing',
-  text: 'a text file',
-  xml: 'an XML file',
-  heic: 'a HEIC photo',
-  avif: 'an AVIF picture',
-  tif: 'a TIFF picture',
-  jxl: 'a JPEG XL picture',
-  jp2: 'a JPEG 2000 picture',
-  ico: 'an icon file',
-  psd: 'a Photoshop file',
-  pdf: 'a PDF document',
-  zip: 'a ZIP archive',
-  mp4: 'a video',
-  mov: 'a video',
-  webm: 'a video',
-  mkv: 'a video',
-  avi: 'a video',
-  mp3: 'an MP3 file',
-  wav: 'a WAV file',
-  ogg: 'an OGG audio file',
-  opus: 'an Opus audio file',
-  oga: 'an OGG audio file',
-  flac: 'a FLAC file',
-  m4a: 'an M4A (AAC) audio file',
-  aac: 'an AAC audio file',
-};
-
-/** " It looks like a GIF." — or nothing when we cannot tell, rather than a guess. */
-export function looksLike(sniffed: Sniffed | undefined): string {
-  if (sniffed === undefined) return '';
-  const name = KIND_NAMES[sniffed.ext] ?? `a .${sniffed.ext} file`;
-  return ` It looks like ${name}.`;
+/** " It looks like a GIF." (the names are in the catalogue, src/i18n) — or nothing when we cannot tell, rather than a guess. */
+export function looksLike(sniffed: Sniffed | undefined): MemberText {
+  return sniffed === undefined ? '' : localized('media.looksLike', { ext: sniffed.ext });
 }

@@ -10,6 +10,8 @@ export interface BudgetAlert {
   spentCents: number;
   budgetCents: number;
   period: PeriodWindow;
+  /** The server's Discord locale: moderators read the alert in the server's language. Left out or null: English. */
+  locale?: string | null;
 }
 
 /**
@@ -19,7 +21,3 @@ export interface BudgetAlert {
 export interface AlertSink {
   budgetAlert(alert: BudgetAlert): Promise<void>;
 }
-
-export const noAlerts: AlertSink = {
-  budgetAlert: () => Promise.resolve(),
-};

@@ -18,6 +18,8 @@ export interface ReservationOutcome {
   spentCents: number;
   refused: unknown;
   nowMs: number;
+  /** The server's Discord locale, for the alert's language. */
+  guildLocale: string | null;
 }
 
 /**
@@ -52,7 +54,7 @@ export class BudgetAlerts {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async alertIfDue({ guildId, rules, period, spentCents, nowMs }: ReservationOutcome, exhausted: boolean): Promise<void> {
+  private async alertIfDue({ guildId, rules, period, spentCents, nowMs, guildLocale }: ReservationOutcome, exhausted: boolean): Promise<void> {
     const { quotaStore, logger } = this.deps;
     const channelId = rules.modLogChannelId;
     if (!channelId) return;
@@ -61,7 +63,7 @@ export class BudgetAlerts {
       if (!(await quotaStore.claimAlert(quotaStore.db, guildId, period.key, thresholdPercent, nowMs))) continue;
       // Reaching 100 % at once says all the 80 % alert would: claim it quietly.
       if (thresholdPercent === 80 && reached.includes(100)) continue;
-      const alert = { guildId, channelId, thresholdPercent, spentCents, budgetCents: rules.budgetCents, period };
+      const alert = { guildId, channelId, thresholdPercent, spentCents, budgetCents: rules.budgetCents, period, locale: guildLocale };
       logger.info({ guildId, thresholdPercent, spentCents, budgetCents: rules.budgetCents, period: period.key }, 'quota: budget alert');
       const sent = this.deps.sink
         .budgetAlert(alert)

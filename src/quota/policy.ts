@@ -1,5 +1,6 @@
 import type { GuildSettingsRow } from '../store/schema.js';
 import { QuotaError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import { relativeTime } from './wording.js';
 import type { OperatorCaps, QuotaRequest, SettingsColumn, UsageContext } from './ruleKit.js';
 import {
@@ -109,7 +110,7 @@ export function checkLimits(context: LimitContext): void {
   const { usage, costCents, day } = context;
   if (usage.globalSpentTodayCents + costCents > context.globalDailyBudgetCents) {
     throw new QuotaError(
-      `The bot has reached its spending limit for today across all servers. It resets ${relativeTime(day.endMs)}.`,
+      localized('quota.globalDaily', { when: relativeTime(day.endMs) }),
       'global_daily_budget',
       new Date(day.endMs),
     );

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { InputError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import type { Store } from '../store/database.js';
 import { clipCostCents } from './cost.js';
 import { periodWindow, type PeriodWindow } from './periods.js';
@@ -101,7 +102,7 @@ export class QuotaAdministration implements QuotaAdmin {
     action: 'add' | 'remove' | 'clear',
     id?: string,
   ): Promise<SettingChange[]> {
-    if (action !== 'clear' && !id) throw new InputError('Say which one to add or remove.');
+    if (action !== 'clear' && !id) throw new InputError(localized('quotaInput.whichOne'));
     return this.change(guildId, actorId, (current) => {
       const items = current[list] ?? [];
       const next = action === 'clear' ? [] : action === 'add' ? [...items, id ?? ''] : items.filter((item) => item !== id);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { QuotaError } from '../errors.js';
+import { localized } from '../i18n/text.js';
 import type { Store } from '../store/database.js';
 import type { LedgerRow } from '../store/schema.js';
 import type { AlertSink } from './alerts.js';
@@ -44,9 +45,9 @@ export class QuotaLedger implements QuotaService {
   async reserve(job: LedgerJob, member: MemberContext): Promise<Reservation> {
     const { quota } = this.deps.config;
     const { guildId, costCents } = job;
-    if (!guildId) throw new QuotaError('/animate works only in servers.', 'dm');
+    if (!guildId) throw new QuotaError(localized('quota.dm'), 'dm');
     if (quota.allowedGuildIds.length > 0 && !quota.allowedGuildIds.includes(guildId)) {
-      throw new QuotaError('/animate is not enabled on this server. Its moderators can ask the bot’s operator.', 'guild_not_allowed');
+      throw new QuotaError(localized('quota.guildNotAllowed'), 'guild_not_allowed');
     }
     const nowMs = this.deps.now();
     const request: QuotaRequest = {
@@ -91,7 +92,7 @@ export class QuotaLedger implements QuotaService {
     });
 
     const { rules, period, spentCents, refused } = outcome;
-    await this.budgetAlerts.afterReservation({ guildId, rules, period, spentCents, refused, nowMs });
+    await this.budgetAlerts.afterReservation({ guildId, rules, period, spentCents, refused, nowMs, guildLocale: member.guildLocale ?? null });
     if (refused) throw refused;
     this.log(job).debug({ costCents, spentCents, period: period.key }, 'quota reserved');
     return { costCents, remainingCents: Math.max(0, rules.budgetCents - spentCents), periodLabel: period.label };

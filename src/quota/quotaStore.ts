@@ -22,7 +22,7 @@ export interface Spender {
  * before (JOB_MAX_WAIT_SECONDS, and a restart fails every unsubmitted job), so
  * this only keeps one stuck row from blocking a member or a server for good.
  */
-export const OPEN_RESERVATION_HORIZON_MS = 24 * 60 * 60_000;
+const OPEN_RESERVATION_HORIZON_MS = 24 * 60 * 60_000;
 
 // Usage = reserves − refunds; commit rows only settle a reservation.
 const signedCents = sql<number>`coalesce(sum(case when kind = 'reserve' then amount_cents when kind = 'refund' then -amount_cents else 0 end), 0)`;

@@ -30,6 +30,8 @@ export interface MemberContext {
   roleIds: readonly string[];
   /** When the command runs in a thread: the channel it belongs to (allowed channels include their threads). */
   parentChannelId?: string | null;
+  /** The server's Discord locale (the interaction's `guild_locale`): the language of its mod-log alerts. */
+  guildLocale?: string | null;
 }
 
 /** What a reservation cost and what is left, for the member's progress line. */
@@ -54,14 +56,6 @@ export interface QuotaService {
   /** Ids of jobs reserved but neither committed nor refunded (a crash between the two writes). */
   unsettledJobIds(): Promise<string[]>;
 }
-
-/** No limits: what a deployment without quota rules gets. */
-export const unlimitedQuota: QuotaService = {
-  reserve: (job) => Promise.resolve({ costCents: job.costCents, remainingCents: null, periodLabel: null }),
-  commit: () => Promise.resolve(),
-  refund: () => Promise.resolve(),
-  unsettledJobIds: () => Promise.resolve([]),
-};
 
 /** A server's rules and this period's spending, for `/quota show`. */
 export interface QuotaOverview {

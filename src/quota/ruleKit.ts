@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DURATIONS, RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
-import { shortList } from '../shortList.js';
+import { localized, shortList, type LocalizedText, type MemberText, type SentenceKey } from '../i18n/text.js';
 import type { GuildSettingsRow } from '../store/schema.js';
 import type { PeriodWindow } from './periods.js';
 
@@ -22,12 +22,12 @@ export interface RuleDeclaration<V> {
   /** The `/quota unset setting:` choice that returns it to the default (rules may share one). */
   readonly unset: string;
   readonly show: {
-    /** Names it in change and audit lines: "**budget**: $5.00 → $7.50". */
-    readonly label: string;
+    /** Names it in change and audit lines: "**budget**: $5.00 → $7.50" (a catalogue key: said in the reader's language). */
+    readonly label: SentenceKey;
     /** Its value as a moderator reads it. */
-    format(value: V): string;
+    format(value: V): MemberText;
     /** Its line in /quota show; without one the embed writes it by hand (the budget). */
-    readonly overview?: { readonly field: OverviewField; readonly label: string };
+    readonly overview?: { readonly field: OverviewField; readonly label: SentenceKey };
   };
   /** The limits on what moderators may set; throws an InputError written for the moderator. */
   validate?(value: V, operator: OperatorCaps): void;
@@ -73,8 +73,9 @@ export type OverviewField = 'Member limits' | 'Allowed' | 'Where and who';
 
 export type ChannelKind = 'text' | 'announcement' | 'forum' | 'voice';
 
+/** Names and descriptions are catalogue texts: Discord shows each member its own language. */
 export interface Choice<T> {
-  readonly name: string;
+  readonly name: LocalizedText;
   readonly value: T;
 }
 
@@ -82,7 +83,7 @@ interface OptionBase {
   /** The /quota subcommand it is an option of. */
   readonly subcommand: string;
   readonly name: string;
-  readonly description: string;
+  readonly description: LocalizedText;
   readonly required?: boolean;
 }
 
@@ -99,8 +100,8 @@ export interface ListInput {
   readonly type: 'list';
   readonly subcommand: string;
   readonly item:
-    | { readonly type: 'channel'; readonly name: string; readonly description: string; readonly channelKinds: readonly ChannelKind[] }
-    | { readonly type: 'role'; readonly name: string; readonly description: string };
+    | { readonly type: 'channel'; readonly name: string; readonly description: LocalizedText; readonly channelKinds: readonly ChannelKind[] }
+    | { readonly type: 'role'; readonly name: string; readonly description: LocalizedText };
 }
 
 export type ModeratorInput<V> = ScalarInput<V> | ListInput;
@@ -276,19 +277,19 @@ export function distinctIds(list: readonly string[]): readonly string[] | null {
 }
 
 /** 0 means "no limit" for every count. */
-export function countOrNoLimit(value: number): string {
-  return Number(value) === 0 ? 'no limit' : String(value);
+export function countOrNoLimit(value: number): MemberText {
+  return Number(value) === 0 ? localized('ruleValue.noLimit') : String(value);
 }
 
-export function seconds(value: number): string {
+export function seconds(value: number): MemberText {
   const total = Number(value);
-  if (total === 0) return 'none';
+  if (total === 0) return localized('ruleValue.none');
   if (total < 120) return `${total} s`;
   if (total < 7200) return `${Math.round(total / 60)} min`;
   return `${Math.round(total / 3600)} h`;
 }
 
 /** Mentions (rendered as names, never pinging: replies allow no mentions), cut to fit an embed field. */
-export function mentions(prefix: '#' | '@&', empty: string): (ids: readonly string[]) => string {
-  return (ids) => (Array.isArray(ids) && ids.length > 0 ? shortList(ids.map((id) => `<${prefix}${String(id)}>`)) : empty);
+export function mentions(prefix: '#' | '@&', empty: SentenceKey): (ids: readonly string[]) => MemberText {
+  return (ids) => (Array.isArray(ids) && ids.length > 0 ? shortList(ids.map((id) => `<${prefix}${String(id)}>`)) : localized(empty));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RESOLUTIONS, type Resolution } from '../config/videoChoices.js';
 import { InputError, QuotaError } from '../errors.js';
-import { shortList } from '../shortList.js';
+import { localized, orList, periodText, shortList, type SentenceKey } from '../i18n/text.js';
 import { formatUsd, parseUsdToCents, usdEnv } from './money.js';
 import { BUDGET_PERIODS, type BudgetPeriod } from './periods.js';
 import {
@@ -27,7 +27,7 @@ import {
   type RuleDeclaration,
   type ValueOf,
 } from './ruleKit.js';
-import { orList, plural, relativeTime } from './wording.js';
+import { relativeTime } from './wording.js';
 
 /**
  * Every quota rule a server has, each declared once: its default (and the
@@ -51,6 +51,9 @@ export const BUDGET_OPTION_MAX_USD = 100_000;
 /** The largest dollar amount an operator may write in `.env`. */
 const ENV_MAX_USD = 1_000_000;
 
+/** How /quota names a budget period. */
+const PERIOD_NAMES = { day: 'ruleValue.day', week: 'ruleValue.week', month: 'ruleValue.month' } as const satisfies Record<BudgetPeriod, SentenceKey>;
+
 export const RULES = {
   budgetCents: rule<number>()({
     default: fromEnv('DEFAULT_GUILD_BUDGET_USD', 1_000, (cents) => usdEnv({ defaultCents: cents, maxUsd: ENV_MAX_USD })),
@@ -59,25 +62,25 @@ export const RULES = {
       subcommand: 'budget',
       name: 'amount',
       type: 'number',
-      description: 'US dollars per period; 0 = spend nothing',
+      description: localized('command.quota.budget.amount.description'),
       required: true,
       min: 0,
       max: BUDGET_OPTION_MAX_USD,
       toValue: budgetCentsFromDollars,
     },
     unset: 'budget',
-    show: { label: 'budget', format: formatUsd },
+    show: { label: 'rule.budget', format: formatUsd },
     validate(cents, { maxGuildBudgetCents }) {
-      if (!Number.isInteger(cents) || cents < 0) throw new InputError('The budget must be 0 or more dollars.');
+      if (!Number.isInteger(cents) || cents < 0) throw new InputError(localized('quotaInput.budgetNegative'));
       if (cents > maxGuildBudgetCents) {
-        throw new InputError(`The budget can be at most ${formatUsd(maxGuildBudgetCents)} per period (the bot's operator sets this cap).`);
+        throw new InputError(localized('quotaInput.budgetCap', { max: formatUsd(maxGuildBudgetCents) }));
       }
     },
     // A budget set under a higher operator cap follows the cap down when it is lowered.
     effective: (cents, { maxGuildBudgetCents }) => Math.min(cents, maxGuildBudgetCents),
     checkRequest(cents) {
       if (cents === 0) {
-        throw new QuotaError("This server's moderators have set its /animate budget to $0, so no videos can be made here.", 'budget_disabled');
+        throw new QuotaError(localized('quota.budgetDisabled'), 'budget_disabled');
       }
     },
     limit: {
@@ -85,9 +88,9 @@ export const RULES = {
       check(budgetCents, { usage, costCents, period }) {
         if (usage.guildSpentCents + costCents <= budgetCents) return;
         const left = Math.max(0, budgetCents - usage.guildSpentCents);
-        const detail = left > 0 ? ` Only ${formatUsd(left)} is left and this video costs ${formatUsd(costCents)}.` : '';
+        const detail = left > 0 ? localized('quota.budgetLeft', { left: formatUsd(left), cost: formatUsd(costCents) }) : '';
         throw new QuotaError(
-          `This server has used its ${formatUsd(budgetCents)} budget for ${period.label}.${detail} It resets ${relativeTime(period.endMs)}.`,
+          localized('quota.budgetUsed', { budget: formatUsd(budgetCents), period: periodText(period.label), detail, when: relativeTime(period.endMs) }),
           'guild_budget',
           new Date(period.endMs),
         );
@@ -102,34 +105,42 @@ export const RULES = {
       subcommand: 'budget',
       name: 'period',
       type: 'string',
-      description: 'When the budget starts again (UTC); default: unchanged',
+      description: localized('command.quota.budget.period.description'),
       choices: [
-        { name: 'day', value: 'day' },
-        { name: 'week (from Monday)', value: 'week' },
-        { name: 'month', value: 'month' },
+        { name: localized('command.quota.period.day.choice'), value: 'day' },
+        { name: localized('command.quota.period.week.choice'), value: 'week' },
+        { name: localized('command.quota.period.month.choice'), value: 'month' },
       ],
       toValue(period) {
-        if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError('Choose day, week or month.');
+        if (!(BUDGET_PERIODS as readonly string[]).includes(period)) throw new InputError(localized('quotaInput.period'));
         return period as BudgetPeriod;
       },
     },
     unset: 'budget',
-    show: { label: 'budget period', format: (period) => period },
+    show: { label: 'rule.budgetPeriod', format: (period) => localized(PERIOD_NAMES[period]) },
   }),
 
   memberClipsPerDay: rule<number>()({
     default: fromEnv('DEFAULT_MEMBER_CLIPS_PER_DAY', 5, (clips) => countEnv(clips, 10_000)),
     column: integerColumn('member_clips_per_day'),
-    input: { subcommand: 'members', name: 'clips_per_day', type: 'integer', description: 'Videos per member per UTC day', min: 0, max: MAX_COUNT_LIMIT, toValue: (clips) => clips },
+    input: {
+      subcommand: 'members',
+      name: 'clips_per_day',
+      type: 'integer',
+      description: localized('command.quota.members.clipsPerDay.description'),
+      min: 0,
+      max: MAX_COUNT_LIMIT,
+      toValue: (clips) => clips,
+    },
     unset: 'clips_per_day',
-    show: { label: 'clips per member per day', format: countOrNoLimit, overview: { field: 'Member limits', label: 'Clips per day' } },
+    show: { label: 'rule.clipsPerDay', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.clipsPerDay' } },
     validate: countWithinLimit,
     limit: {
       member: true,
       check(clipsPerDay, { usage, day }) {
         if (clipsPerDay > 0 && usage.memberClipsToday >= clipsPerDay) {
           throw new QuotaError(
-            `You have made your ${plural(clipsPerDay, 'video')} for today on this server. You can make more ${relativeTime(day.endMs)}.`,
+            localized('quota.dailyClips', { count: clipsPerDay, when: relativeTime(day.endMs) }),
             'member_daily_clips',
             new Date(day.endMs),
           );
@@ -145,16 +156,16 @@ export const RULES = {
       subcommand: 'members',
       name: 'cooldown_seconds',
       type: 'integer',
-      description: "Seconds between a member's videos",
+      description: localized('command.quota.members.cooldown.description'),
       min: 0,
       max: MAX_COOLDOWN_SECONDS,
       toValue: (cooldown) => cooldown,
     },
     unset: 'cooldown_seconds',
-    show: { label: 'cooldown between a member’s videos', format: seconds, overview: { field: 'Member limits', label: 'Cooldown' } },
+    show: { label: 'rule.cooldown', format: seconds, overview: { field: 'Member limits', label: 'ruleLine.cooldown' } },
     validate(cooldown) {
       if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > MAX_COOLDOWN_SECONDS) {
-        throw new InputError(`The cooldown must be from 0 (none) to ${MAX_COOLDOWN_SECONDS} seconds.`);
+        throw new InputError(localized('quotaInput.cooldown', { max: MAX_COOLDOWN_SECONDS }));
       }
     },
     limit: {
@@ -164,7 +175,7 @@ export const RULES = {
         const readyAt = usage.memberLastReservedAt + cooldownSeconds * 1000;
         if (readyAt > nowMs) {
           throw new QuotaError(
-            `This server asks for ${cooldownSeconds} seconds between videos. You can start the next one ${relativeTime(readyAt)}.`,
+            localized('quota.cooldown', { seconds: cooldownSeconds, when: relativeTime(readyAt) }),
             'member_cooldown',
             new Date(readyAt),
           );
@@ -176,16 +187,24 @@ export const RULES = {
   memberConcurrentJobs: rule<number>()({
     default: fromEnv('DEFAULT_MEMBER_CONCURRENT_JOBS', 2, (jobs) => countEnv(jobs, 1_000)),
     column: integerColumn('member_concurrent_jobs'),
-    input: { subcommand: 'members', name: 'concurrent', type: 'integer', description: 'Videos being made at once per member', min: 0, max: MAX_COUNT_LIMIT, toValue: (jobs) => jobs },
+    input: {
+      subcommand: 'members',
+      name: 'concurrent',
+      type: 'integer',
+      description: localized('command.quota.members.concurrent.description'),
+      min: 0,
+      max: MAX_COUNT_LIMIT,
+      toValue: (jobs) => jobs,
+    },
     unset: 'concurrent',
-    show: { label: 'videos at once per member', format: countOrNoLimit, overview: { field: 'Member limits', label: 'At once' } },
+    show: { label: 'rule.memberConcurrent', format: countOrNoLimit, overview: { field: 'Member limits', label: 'ruleLine.memberConcurrent' } },
     validate: countWithinLimit,
     limit: {
       member: true,
       check(concurrentJobs, { usage }) {
         if (concurrentJobs > 0 && usage.memberOpenJobs >= concurrentJobs) {
           throw new QuotaError(
-            `You already have ${plural(usage.memberOpenJobs, 'video')} being made, the most this server allows at once. Try again when one is done.`,
+            localized('quota.memberConcurrent', { count: usage.memberOpenJobs }),
             'member_concurrent',
           );
         }
@@ -200,30 +219,32 @@ export const RULES = {
       subcommand: 'limits',
       name: 'resolutions',
       type: 'string',
-      description: 'Allowed resolutions',
+      description: localized('command.quota.limits.resolutions.description'),
       choices: [
-        { name: 'all: 480p, 720p, 1080p', value: '480p,720p,1080p' },
-        { name: '480p and 720p', value: '480p,720p' },
-        { name: '720p and 1080p', value: '720p,1080p' },
-        { name: '480p only', value: '480p' },
-        { name: '720p only', value: '720p' },
-        { name: '1080p only', value: '1080p' },
+        { name: localized('command.quota.resolutions.all.choice'), value: '480p,720p,1080p' },
+        { name: localized('command.quota.resolutions.upTo720p.choice'), value: '480p,720p' },
+        { name: localized('command.quota.resolutions.from720p.choice'), value: '720p,1080p' },
+        ...RESOLUTIONS.map((resolution) => ({ name: localized('command.quota.resolutions.only.choice', { resolution }), value: resolution })),
       ],
       toValue(choice) {
         const list = choice.split(',').filter(isResolution);
-        if (list.length === 0) throw new InputError('Choose which resolutions to allow.');
+        if (list.length === 0) throw new InputError(localized('quotaInput.resolutionsChoose'));
         return list;
       },
     },
     unset: 'resolutions',
-    show: { label: 'resolutions', format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)), overview: { field: 'Allowed', label: 'Resolutions' } },
+    show: {
+      label: 'rule.resolutions',
+      format: (list) => (Array.isArray(list) ? list.join(', ') : String(list)),
+      overview: { field: 'Allowed', label: 'ruleLine.resolutions' },
+    },
     validate(list) {
-      if (list.length === 0) throw new InputError('Allow at least one resolution.');
+      if (list.length === 0) throw new InputError(localized('quotaInput.resolutionsEmpty'));
     },
     normalise: sortResolutions,
     checkRequest(allowed, request) {
       if (!(allowed as readonly string[]).includes(request.resolution)) {
-        throw new QuotaError(`${request.resolution} is not allowed on this server. Choose ${orList(allowed)}.`, 'resolution');
+        throw new QuotaError(localized('quota.resolution', { resolution: request.resolution, allowed: orList(allowed) }), 'resolution');
       }
     },
   }),
@@ -235,24 +256,21 @@ export const RULES = {
       subcommand: 'limits',
       name: 'max_duration',
       type: 'integer',
-      description: 'Longest video in seconds',
+      description: localized('command.quota.limits.maxDuration.description'),
       choices: [
-        { name: '5 seconds', value: 5 },
-        { name: '10 seconds', value: 10 },
+        { name: localized('command.animate.duration.choice', { seconds: 5 }), value: 5 },
+        { name: localized('command.animate.duration.choice', { seconds: 10 }), value: 10 },
       ],
       toValue(durationSeconds) {
-        if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError('The longest video can be 5 or 10 seconds.');
+        if (durationSeconds !== 5 && durationSeconds !== 10) throw new InputError(localized('quotaInput.maxDuration'));
         return durationSeconds;
       },
     },
     unset: 'max_duration',
-    show: { label: 'longest video', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'Longest video' } },
+    show: { label: 'rule.maxDuration', format: (durationSeconds) => `${String(durationSeconds)} s`, overview: { field: 'Allowed', label: 'ruleLine.maxDuration' } },
     checkRequest(maxSeconds, request) {
       if (request.durationSeconds > maxSeconds) {
-        throw new QuotaError(
-          `Videos longer than ${maxSeconds} seconds are not allowed on this server. Choose ${maxSeconds} seconds or less.`,
-          'duration',
-        );
+        throw new QuotaError(localized('quota.duration', { max: maxSeconds }), 'duration');
       }
     },
   }),
@@ -260,12 +278,16 @@ export const RULES = {
   audioAllowed: rule<boolean>()({
     default: fromEnv('DEFAULT_AUDIO_ALLOWED', true, yesNoEnv),
     column: booleanColumn('audio_allowed'),
-    input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: 'Allow audio attachments', toValue: (allowed) => allowed },
+    input: { subcommand: 'limits', name: 'audio', type: 'boolean', description: localized('command.quota.limits.audio.description'), toValue: (allowed) => allowed },
     unset: 'audio',
-    show: { label: 'audio attachments', format: (allowed) => (allowed ? 'allowed' : 'not allowed'), overview: { field: 'Allowed', label: 'Audio' } },
+    show: {
+      label: 'rule.audio',
+      format: (allowed) => localized(allowed ? 'ruleValue.allowed' : 'ruleValue.notAllowed'),
+      overview: { field: 'Allowed', label: 'ruleLine.audio' },
+    },
     checkRequest(allowed, request) {
       if (request.hasAudio && !allowed) {
-        throw new QuotaError('Audio attachments are not allowed on this server. Try again without `audio`.', 'audio');
+        throw new QuotaError(localized('quota.audio'), 'audio');
       }
     },
   }),
@@ -277,20 +299,20 @@ export const RULES = {
       subcommand: 'limits',
       name: 'server_concurrent',
       type: 'integer',
-      description: 'Videos being made at once on the server (0 = no limit)',
+      description: localized('command.quota.limits.serverConcurrent.description'),
       min: 0,
       max: MAX_COUNT_LIMIT,
       toValue: (jobs) => jobs,
     },
     unset: 'server_concurrent',
-    show: { label: 'videos at once on the server', format: countOrNoLimit, overview: { field: 'Allowed', label: 'Server at once' } },
+    show: { label: 'rule.guildConcurrent', format: countOrNoLimit, overview: { field: 'Allowed', label: 'ruleLine.guildConcurrent' } },
     validate: countWithinLimit,
     limit: {
       member: false,
       check(concurrentJobs, { usage }) {
         if (concurrentJobs > 0 && usage.guildOpenJobs >= concurrentJobs) {
           throw new QuotaError(
-            `This server already has ${plural(usage.guildOpenJobs, 'video')} being made, the most it allows at once. Try again in a few minutes.`,
+            localized('quota.guildConcurrent', { count: usage.guildOpenJobs }),
             'guild_concurrent',
           );
         }
@@ -305,16 +327,21 @@ export const RULES = {
     input: {
       type: 'list',
       subcommand: 'channels',
-      item: { type: 'channel', name: 'channel', description: 'The channel (threads in it are included)', channelKinds: ['text', 'announcement', 'forum', 'voice'] },
+      item: {
+        type: 'channel',
+        name: 'channel',
+        description: localized('command.quota.channels.channel.description'),
+        channelKinds: ['text', 'announcement', 'forum', 'voice'],
+      },
     },
     unset: 'channels',
-    show: { label: 'channels', format: mentions('#', 'every channel'), overview: { field: 'Where and who', label: 'Channels' } },
+    show: { label: 'rule.channels', format: mentions('#', 'ruleValue.everyChannel'), overview: { field: 'Where and who', label: 'ruleLine.channels' } },
     normalise: distinctIds,
     checkRequest(allowed, request) {
       if (allowed.length === 0 || allowed.includes(request.channelId)) return;
       if (request.parentChannelId !== null && allowed.includes(request.parentChannelId)) return;
       const where = shortList(allowed.map((id) => `<#${id}>`));
-      throw new QuotaError(`/animate does not work in this channel. Try it in ${where}.`, 'channel');
+      throw new QuotaError(localized('quota.channel', { where }), 'channel');
     },
   }),
 
@@ -322,14 +349,14 @@ export const RULES = {
   allowedRoleIds: rule<readonly string[]>()({
     default: fixed([]),
     column: idListColumn('allowed_role_ids'),
-    input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: 'The role' } },
+    input: { type: 'list', subcommand: 'roles', item: { type: 'role', name: 'role', description: localized('command.quota.role.description') } },
     unset: 'roles',
-    show: { label: 'roles that may use /animate', format: mentions('@&', 'everyone'), overview: { field: 'Where and who', label: 'Roles' } },
+    show: { label: 'rule.roles', format: mentions('@&', 'ruleValue.everyone'), overview: { field: 'Where and who', label: 'ruleLine.roles' } },
     normalise: distinctIds,
     checkRequest(allowed, request) {
       if (allowed.length > 0 && !allowed.some((role) => request.roleIds.includes(role))) {
         const roles = shortList(allowed.map((id) => `<@&${id}>`));
-        throw new QuotaError(`On this server only members with one of these roles may use /animate: ${roles}.`, 'role');
+        throw new QuotaError(localized('quota.role', { roles }), 'role');
       }
     },
   }),
@@ -338,9 +365,9 @@ export const RULES = {
   exemptRoleIds: rule<readonly string[]>()({
     default: fixed([]),
     column: idListColumn('exempt_role_ids'),
-    input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: 'The role' } },
+    input: { type: 'list', subcommand: 'exempt', item: { type: 'role', name: 'role', description: localized('command.quota.role.description') } },
     unset: 'exempt',
-    show: { label: 'roles exempt from member limits', format: mentions('@&', 'nobody'), overview: { field: 'Member limits', label: 'Exempt roles' } },
+    show: { label: 'rule.exemptRoles', format: mentions('@&', 'ruleValue.nobody'), overview: { field: 'Member limits', label: 'ruleLine.exemptRoles' } },
     normalise: distinctIds,
   }),
 
@@ -348,9 +375,16 @@ export const RULES = {
   modLogChannelId: rule<string | null>()({
     default: fixed(null),
     column: idColumn('mod_log_channel_id'),
-    input: { subcommand: 'modlog', name: 'channel', type: 'channel', description: 'The mod-log channel', channelKinds: ['text', 'announcement'], toValue: (id) => id },
+    input: {
+      subcommand: 'modlog',
+      name: 'channel',
+      type: 'channel',
+      description: localized('command.quota.modlog.channel.description'),
+      channelKinds: ['text', 'announcement'],
+      toValue: (id) => id,
+    },
     unset: 'modlog',
-    show: { label: 'mod-log channel', format: (id) => (id ? `<#${id}>` : 'off'), overview: { field: 'Where and who', label: 'Mod-log' } },
+    show: { label: 'rule.modLog', format: (id) => (id ? `<#${id}>` : localized('ruleValue.off')), overview: { field: 'Where and who', label: 'ruleLine.modLog' } },
   }),
 };
 
@@ -468,16 +502,16 @@ export function budgetCentsFromDollars(usd: number): number {
   switch (parsed.problem) {
     case 'not_an_amount':
     case 'negative':
-      throw new InputError('The amount must be 0 or more US dollars.');
+      throw new InputError(localized('quotaInput.amountNegative'));
     case 'above_max':
-      throw new InputError(`The amount can be at most $${BUDGET_OPTION_MAX_USD}.`);
+      throw new InputError(localized('quotaInput.amountMax', { max: BUDGET_OPTION_MAX_USD }));
     case 'below_one_cent':
-      throw new InputError('The amount must be at least $0.01, or 0 to stop spending.');
+      throw new InputError(localized('quotaInput.amountCent'));
   }
 }
 
 function countWithinLimit(count: number): void {
   if (!Number.isInteger(count) || count < 0 || count > MAX_COUNT_LIMIT) {
-    throw new InputError(`Limits must be whole numbers from 0 (no limit) to ${MAX_COUNT_LIMIT}.`);
+    throw new InputError(localized('quotaInput.count', { max: MAX_COUNT_LIMIT }));
   }
 }

@@ -24,11 +24,11 @@ export interface OpenStoreOptions {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite path (`sqlite:`/`file:` prefixes accepted). */
-export function engineFor(databaseUrl: string): Engine {
+function engineFor(databaseUrl: string): Engine {
   return /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgres' : 'sqlite';
 }
 
-export function sqlitePathOf(databaseUrl: string): string {
+function sqlitePathOf(databaseUrl: string): string {
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/i, '');
 }
 

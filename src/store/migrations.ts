@@ -161,7 +161,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('jobs').dropColumn('model').execute();
     },
   },
-  '0004_media_extend': {
+  '0004_estimates_completed_at': {
+    async up(db: Kysely<unknown>) {
+      // When fal reported COMPLETED: with submitted_at and started_at, the queue and running times estimates learn from.
+      await db.schema.alterTable('jobs').addColumn('completed_at', 'bigint').execute();
+      await db.schema.createIndex('jobs_timings_idx').on('jobs').columns(['model', 'resolution', 'duration_seconds', 'state', 'finished_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('jobs_timings_idx').execute();
+      await db.schema.alterTable('jobs').dropColumn('completed_at').execute();
+    },
+  },
+  '0005_i18n_job_locale': {
+    async up(db: Kysely<unknown>) {
+      // The member's Discord locale: a resumed job, a fallback post or a DM speaks their language (null: English).
+      await db.schema.alterTable('jobs').addColumn('locale', 'varchar(16)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('jobs').dropColumn('locale').execute();
+    },
+  },
+  '0006_media_extend': {
     async up(db: Kysely<unknown>) {
       // What was done to the member's picture so the model takes it (one line), shown to the member.
       await db.schema.alterTable('jobs').addColumn('image_note', 'text').execute();

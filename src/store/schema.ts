@@ -20,6 +20,8 @@ export interface JobsTable {
   interaction_expires_at: number;
   attachment_size_limit: number;
   app_permissions: string | null;
+  /** The member's Discord locale ('de', 'en-US'…); null for jobs from before it was kept. */
+  locale: string | null;
   prompt: string;
   negative_prompt: string | null;
   resolution: string;
@@ -44,6 +46,8 @@ export interface JobsTable {
   updated_at: number;
   submitted_at: number | null;
   started_at: number | null;
+  /** When fal reported the job COMPLETED (null for jobs from before it was recorded). */
+  completed_at: number | null;
   finished_at: number | null;
   /** 0/1, set with the final state: whether the member paid (null while unfinished). */
   charged: number | null;

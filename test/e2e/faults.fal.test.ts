@@ -20,15 +20,18 @@ describe('fal faults', () => {
     return { h: harness, handle, final, text: contentOf(final), job: job! };
   }
 
-  it('does not retry a submit fal answered 429, and tells the member fal is busy', async () => {
-    const { h, text, job } = await run({ falScript: [step.submitRejected(falInfraError(429, 'rate_limited', true))] });
+  it('with submit retries off (FAL_SUBMIT_RETRY_SECONDS=0), does not retry a submit fal answered 429, and tells the member fal is busy', async () => {
+    const { h, text, job } = await run({
+      falScript: [step.submitRejected(falInfraError(429, 'rate_limited', true))],
+      env: { FAL_SUBMIT_RETRY_SECONDS: '0' },
+    });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/fal is busy/);
     expect(job.state).toBe('failed');
     expect(job.errorCode).toBe('rate_limited');
   });
 
-  it('does not retry a submit fal answered 503, and says fal has no capacity', async () => {
+  it('does not retry a submit fal answered 503 without Retry-After, and says fal has no capacity', async () => {
     const { h, text, job } = await run({ falScript: [step.submitRejected(falInfraError(503, 'runner_scheduling_failure', true))] });
     expect(h.fal.callsTo('submit')).toHaveLength(1);
     expect(text).toMatch(/no capacity/);

@@ -15,6 +15,7 @@ import { createFakeQueue, type FakeFalSubmit, type FakeImageRefusal } from './fa
 import type { FalScript } from './fal/scripts.js';
 import { startFakeFalServer } from './fal/server.js';
 import { createFakeStorage, type FakeUpload } from './fal/storage.js';
+import { JWKS_PATH, createFakeWebhooks, type SentWebhook, type WebhookKind } from './fal/webhooks.js';
 
 // What a test needs to script the fake and read what it saw.
 export { falInfraError, falValidationError, type FalErrorResponse } from './fal/errors.js';
@@ -24,6 +25,7 @@ export type { FakeFalSubmit, FakeImageRefusal } from './fal/queue.js';
 export { FAL_IMAGE_LIMITS, judgeImage, type FalSeenImage } from './fal/imageLimits.js';
 export { DEFAULT_FAL_SCRIPT, step, type FalOutput, type FalScript, type FalStep } from './fal/scripts.js';
 export type { FakeUpload } from './fal/storage.js';
+export type { SentWebhook, WebhookKind } from './fal/webhooks.js';
 
 const WAIT_FOR_POLL_MS = 10;
 
@@ -52,6 +54,16 @@ export interface FakeFal {
   /** The next `times` storage uploads (the PUT) answer this. */
   failUploads(response: FalErrorResponse, times?: number): void;
   statusOf(requestId: string): FakeFalJobState | undefined;
+  /** Where the fake serves the public key its webhooks are signed with (the bot's FAL_WEBHOOK_JWKS_URL). */
+  readonly jwksUrl: string;
+  /** Every webhook the fake sent, with the bot's answer. */
+  readonly webhooks: SentWebhook[];
+  /** fal works on its own: the job walks its status steps to the finish (and its webhook step) without a status call. */
+  finishNow(requestId: string): void;
+  /** Sends the request's webhook now (the job should have finished): fal's own, or a forgery. Resolves with the bot's status. */
+  sendWebhook(requestId: string, kind?: WebhookKind): Promise<number>;
+  /** Sends the request's last webhook again, byte for byte, as fal's retries do. */
+  replayWebhook(requestId: string): Promise<number>;
   callsTo(kind: FakeFalCallKind): RecordedFalCall[];
   /** Polls `probe` every 10 ms until it returns something other than undefined/false. */
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
@@ -64,8 +76,9 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
   const server = await startFakeFalServer();
   const cdn = createFakeCdn();
   const storage = createFakeStorage({ baseUrl: server.baseUrl, cdn });
-  const queue = createFakeQueue({ cdn, defaultVideo, ...options });
-  server.serve([...storage.routes, ...queue.routes, ...cdn.routes]);
+  const webhooks = createFakeWebhooks();
+  const queue = createFakeQueue({ cdn, defaultVideo, webhooks, ...options });
+  server.serve([...webhooks.routes, ...storage.routes, ...queue.routes, ...cdn.routes]);
 
   return {
     port: server.port,
@@ -82,6 +95,11 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     releaseUploads: () => storage.releaseUploads(),
     failUploads: (response, times) => storage.failUploads(response, times),
     statusOf: (requestId) => queue.statusOf(requestId),
+    jwksUrl: `${server.baseUrl}${JWKS_PATH}`,
+    webhooks: webhooks.sent,
+    finishNow: (requestId) => queue.jobOf(requestId).finishNow(),
+    sendWebhook: (requestId, kind = 'signed') => webhooks.send(queue.jobOf(requestId), kind),
+    replayWebhook: (requestId) => webhooks.replay(requestId),
     callsTo: (kind) => server.callsTo(kind),
     waitFor: (probe, timeoutMs) => waitFor(probe, timeoutMs),
     async close() {

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   interactionHandlers?: readonly InteractionHandler[];
   /** The bot's ffmpeg; null runs it without one. Defaults to what the bot finds itself (the npm package's, in tests). */
   ffmpeg?: FfmpegBinary | null;
+  /** First wait after fal refused a submit as busy without Retry-After (the app's default is seconds). */
+  submitBackoffMs?: number;
 }
 
 /** Room for every clip a job test makes (see HarnessOptions.operatorQuotaDefaults). */
@@ -82,6 +84,9 @@ export interface AnimateOptions {
   userId?: string;
   /** The bot's permissions in the channel, as the interaction reports them. */
   appPermissions?: string;
+  /** The member's client language (`locale`) and the server's (`guild_locale`); both default to en-US. */
+  locale?: string;
+  guildLocale?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -104,6 +109,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     POLL_INTERVAL_MS: '25',
     PROGRESS_EDIT_INTERVAL_MS: '150',
     LOG_LEVEL: options.logLevel ?? 'debug',
+    // fal's webhooks (when a test sets PUBLIC_URL) are signed with the fake's test key.
+    FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
     ...options.env,
   });
   const logLines: string[] = [];
@@ -125,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.models ? { models: options.models } : {}),
       ...(options.interactionHandlers ? { interactionHandlers: options.interactionHandlers } : {}),
       ...(options.ffmpeg !== undefined ? { ffmpeg: options.ffmpeg } : {}),
+      ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
       ...(schema ? { store: { schema } } : {}),
     });
     await app.start();
@@ -173,6 +181,8 @@ export function animate(harness: Harness, options: AnimateOptions): Promise<Inte
     ...(options.userId ? { userId: options.userId } : {}),
     ...(options.attachmentSizeLimit ? { attachmentSizeLimit: options.attachmentSizeLimit } : {}),
     ...(options.appPermissions !== undefined ? { appPermissions: options.appPermissions } : {}),
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    ...(options.guildLocale !== undefined ? { guildLocale: options.guildLocale } : {}),
     options: [
       {
         name: 'image',

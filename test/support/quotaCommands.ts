@@ -11,6 +11,9 @@ export interface Invoker {
   memberRoles?: string[];
   memberPermissions?: string;
   channelId?: string;
+  /** The member's and the server's Discord locales (default en-US). */
+  locale?: string;
+  guildLocale?: string;
 }
 
 export interface CommandReply {

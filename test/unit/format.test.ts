@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanMemberText, formatDuration, renderDelivered, renderProgress } from '../../src/discord/format.js';
+import { cleanMemberText, formatDuration, progressBar, renderDelivered, renderProgress } from '../../src/discord/format.js';
 import { aJob as job } from '../support/jobs.js';
 
 describe('cleanMemberText', () => {
@@ -61,17 +61,53 @@ describe('cleanMemberText', () => {
 });
 
 describe('progress lines', () => {
-  it('shows the place in line, the elapsed time and an estimate', () => {
-    const text = renderProgress(job(), { phase: 'queued', queuePosition: 3, elapsedMs: 42_000, etaMs: 180_000, lastLog: null, cancellable: true });
+  const DONE_AT = 1_700_000_180_000;
+
+  it('shows the place in line, the elapsed time, a bar and when it should be ready', () => {
+    const text = renderProgress(job(), {
+      phase: 'queued',
+      queuePosition: 3,
+      elapsedMs: 42_000,
+      estimate: { doneAt: DONE_AT, fraction: 0.3 },
+      lastLog: null,
+      cancellable: true,
+    });
     expect(text).toContain('position 3');
     expect(text).toContain('0:42 elapsed');
-    expect(text).toContain('about 3 min left');
+    expect(text).toContain('▰▰▰▱▱▱▱▱▱▱ 30 % · ready <t:1700000180:R>');
   });
 
   it('shows the latest model log while running', () => {
-    const text = renderProgress(job(), { phase: 'running', queuePosition: null, elapsedMs: 65_000, etaMs: null, lastLog: 'Generating frames', cancellable: false });
+    const text = renderProgress(job(), {
+      phase: 'running',
+      queuePosition: null,
+      elapsedMs: 65_000,
+      estimate: { doneAt: DONE_AT, fraction: 0.55 },
+      lastLog: 'Generating frames',
+      cancellable: false,
+    });
     expect(text).toContain('1:05 elapsed');
     expect(text).toContain('Generating frames');
+  });
+
+  it('says the job takes longer than usual instead of a date in the past', () => {
+    const text = renderProgress(job(), {
+      phase: 'running',
+      queuePosition: null,
+      elapsedMs: 300_000,
+      estimate: { doneAt: null, fraction: 0.99 },
+      lastLog: null,
+      cancellable: false,
+    });
+    expect(text).toContain('▰▰▰▰▰▰▰▰▰▱ 99 % · taking longer than usual');
+    expect(text).not.toContain('<t:');
+  });
+
+  it('draws the bar in tenths, never past full', () => {
+    expect(progressBar(0)).toBe('▱▱▱▱▱▱▱▱▱▱ 0 %');
+    expect(progressBar(0.099)).toBe('▱▱▱▱▱▱▱▱▱▱ 9 %');
+    expect(progressBar(0.5)).toBe('▰▰▰▰▰▱▱▱▱▱ 50 %');
+    expect(progressBar(1.5)).toBe('▰▰▰▰▰▰▰▰▰▰ 100 %');
   });
 
   it('formats durations as m:ss', () => {
@@ -81,12 +117,14 @@ describe('progress lines', () => {
 });
 
 describe('cost line', () => {
+  const DONE_AT_LATER = 1_700_000_120_000;
+
   it('says what the job uses and what is left this period', () => {
     const text = renderProgress(job(), {
       phase: 'preparing',
       queuePosition: null,
       elapsedMs: 0,
-      etaMs: null,
+      estimate: { doneAt: DONE_AT_LATER, fraction: 0 },
       lastLog: null,
       cancellable: true,
       reservation: { costCents: 75, remainingCents: 1165, periodLabel: 'this month' },

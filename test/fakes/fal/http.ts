@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FalErrorResponse } from './errors.js';
 
-export type FakeFalCallKind = 'submit' | 'status' | 'result' | 'cancel' | 'initiate' | 'upload' | 'cdn';
+export type FakeFalCallKind = 'submit' | 'status' | 'result' | 'cancel' | 'initiate' | 'upload' | 'cdn' | 'jwks';
 
 export interface RecordedFalCall {
   method: string;

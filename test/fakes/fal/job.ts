@@ -6,7 +6,7 @@
 import type { FileServing } from './cdn.js';
 import type { FalErrorResponse } from './errors.js';
 import { createGate, type Gate } from './gate.js';
-import { isSubmitStep, type FalOutput, type FalScript, type FalStep, type SubmitStep } from './scripts.js';
+import { isSubmitStep, type FalOutput, type FalScript, type FalStep, type SubmitStep, type WebhookKind } from './scripts.js';
 
 /** The fake's own view of a job. On the wire a cancelled job reports COMPLETED. */
 export type FakeFalJobState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED';
@@ -25,6 +25,8 @@ export type JobOutcome = { kind: 'video'; output: FalOutput } | { kind: 'error';
 export interface JobHooks {
   /** The job completed: put its video on the CDN, served as `job.videoServing` says; returns the video's URL. */
   publishVideo(job: FakeJob, output: FalOutput): string;
+  /** The job finished and its script says fal calls the webhook. */
+  callWebhook?(job: FakeJob, kind: WebhookKind): void;
 }
 
 /** The steps a job walks through once the submit is answered. */
@@ -105,6 +107,13 @@ const STEP_BEHAVIOURS: { [K in JobStep['kind']]: StepBehaviour<Extract<JobStep, 
       return 'passed';
     },
   },
+  callsWebhook: {
+    takenBy: 'nothing',
+    run(job, { webhook }) {
+      job.callWebhook(webhook);
+      return 'passed';
+    },
+  },
   downloadsWait: {
     takenBy: 'nothing',
     holds: true,
@@ -129,6 +138,8 @@ export class FakeJob {
   outcome: JobOutcome | undefined;
   videoUrl: string | undefined;
   readonly videoServing: FileServing = {};
+  /** The submit's `fal_webhook` query parameter, when the bot sent one. */
+  webhookUrl: string | undefined;
   private readonly steps: readonly JobStep[];
   /** One per step; only holding steps look at theirs. */
   private readonly gates: readonly Gate[];
@@ -158,6 +169,17 @@ export class FakeJob {
       const move = this.take('status');
       if (move !== 'passed') return typeof move === 'object' ? move.answer : undefined;
     }
+  }
+
+  /** fal works on its own: every status step up to the finish runs without a call (held steps stop it). */
+  finishNow(): void {
+    for (let guard = 0; !this.isFinished && guard <= this.steps.length; guard += 1) this.takeStatusCall();
+    if (!this.isFinished) throw new Error(`fake fal: finishNow(${this.requestId}): the job is held; release() it first`);
+  }
+
+  callWebhook(kind: WebhookKind): void {
+    if (!this.hooks.callWebhook) throw new Error('fake fal: this queue sends no webhooks');
+    this.hooks.callWebhook(this, kind);
   }
 
   /** A result call of a finished job; returns the error it answers instead of the outcome, if a step says so. */

@@ -8,6 +8,7 @@ import { createGate } from './gate.js';
 import { WAN25_ENDPOINT, judgeImage, type FalSeenImage } from './imageLimits.js';
 import { isAuthorised, sendError, sendJson, type FakeRoute, type IncomingCall } from './http.js';
 import { FakeJob, type FakeFalJobState, type RequestLog } from './job.js';
+import type { FakeWebhooks, WebhookKind } from './webhooks.js';
 import { DEFAULT_FAL_SCRIPT, checkScript, type FalOutput, type FalScript } from './scripts.js';
 
 // Any model's endpoint: the submit path is the endpoint id (owner/alias/sub-path), while the
@@ -55,6 +56,8 @@ export interface FakeQueue {
   /** Sends every submit answer held by submitAnswerHeld(). */
   releaseSubmits(): void;
   statusOf(requestId: string): FakeFalJobState | undefined;
+  /** The job as fal holds it (finishNow, webhooks). */
+  jobOf(requestId: string): FakeJob;
   /** Ends the open status streams. */
   close(): void;
 }
@@ -64,7 +67,7 @@ interface OpenStream {
   timer?: NodeJS.Timeout;
 }
 
-export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; defaultScript?: FalScript }): FakeQueue {
+export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; defaultScript?: FalScript; webhooks: FakeWebhooks }): FakeQueue {
   let defaultScript = checkScript(options.defaultScript ?? DEFAULT_FAL_SCRIPT);
   const scripts: FalScript[] = [];
   const jobs = new Map<string, FakeJob>();
@@ -84,6 +87,11 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
   function publishVideo(job: FakeJob, output: FalOutput): string {
     const path = `/files/${randomBytes(8).toString('hex')}/output.mp4`;
     return options.cdn.publish(path, { bytes: output.video ?? options.defaultVideo, contentType: 'video/mp4', serving: job.videoServing });
+  }
+
+  function callWebhook(job: FakeJob, kind: WebhookKind): void {
+    // fal calls back on its own time, not inside the status call that saw the job finish.
+    setImmediate(() => void options.webhooks.send(job, kind));
   }
 
   /** The job a request path names, only under the app it was submitted to. */
@@ -143,7 +151,8 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
     }
     const requestId = randomUUID();
     appOf.set(requestId, app);
-    const job = new FakeJob(requestId, input, script, { publishVideo });
+    const job = new FakeJob(requestId, input, script, { publishVideo, callWebhook });
+    job.webhookUrl = call.query.fal_webhook;
     jobs.set(requestId, job);
     submits.push({ requestId, endpointId, input: call.json, headers: call.headers, query: call.query, image });
     const answer = { request_id: requestId, ...queueUrls(requestId), queue_position: job.queuePosition };
@@ -307,6 +316,11 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
     },
     statusOf(requestId) {
       return jobs.get(requestId)?.state;
+    },
+    jobOf(requestId) {
+      const job = jobs.get(requestId);
+      if (!job) throw new Error(`fake fal: no such request ${requestId}`);
+      return job;
     },
     close() {
       for (const open of streams) {

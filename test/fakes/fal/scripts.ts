@@ -17,12 +17,20 @@
 // - Every script finishes the job exactly once. `checkScript` refuses a step out of place, so a
 //   wrong script fails at the line that wrote it, not as a puzzling timeout.
 //
+// `callsWebhook(kind)` (after the finish) POSTs fal's webhook to the submit's `fal_webhook` URL the
+// moment the job finishes: signed by the fake's test key (its JWKS: `fakeFal.jwksUrl`), or forged,
+// unsigned, stale or by an unknown key. A bot in webhook mode polls rarely, so `fakeFal.finishNow(id)`
+// lets the job walk its status steps to the finish on its own, as fal's work does.
+//
 // To add a kind of step (say, "calls the webhook"): add its type to FalStep, its place to
 // PLACES and a constructor to `step` here, then its behaviour to STEP_BEHAVIOURS in ./job.ts
 // (the compiler points at each spot). A step that takes no call (like the download steps) runs
 // as soon as the job reaches it, so a webhook step placed after `completes()` would fire the
 // moment the job completes.
 import type { FalErrorResponse } from './errors.js';
+
+/** How a webhook is made (./webhooks.ts): `signed` is fal's own; the others must be rejected. */
+export type WebhookKind = 'signed' | 'badSignature' | 'unsigned' | 'stale' | 'unknownKey';
 
 /** What `completes` hands back; what is left out follows the input or the sample video. */
 export interface FalOutput {
@@ -57,7 +65,8 @@ export type AfterFinishStep =
   | { kind: 'resultFailsOnce'; error: FalErrorResponse }
   | { kind: 'everyDownloadFails'; error: FalErrorResponse }
   | { kind: 'everyDownloadBreaksOff' }
-  | { kind: 'downloadsWait' };
+  | { kind: 'downloadsWait' }
+  | { kind: 'callsWebhook'; webhook: WebhookKind };
 
 export type FalStep = SubmitStep | StatusStep | FinishStep | AfterFinishStep;
 export type FalStepKind = FalStep['kind'];
@@ -98,6 +107,8 @@ export const step = {
   everyDownloadBreaksOff: (): FalStep => ({ kind: 'everyDownloadBreaksOff' }),
   /** Downloads of the video wait until `release(requestId)`. */
   downloadsWait: (): FalStep => ({ kind: 'downloadsWait' }),
+  /** As the job finishes, POSTs its webhook to the submit's `fal_webhook` URL: fal's own, or a forgery the bot must refuse. */
+  callsWebhook: (webhook: WebhookKind = 'signed'): FalStep => ({ kind: 'callsWebhook', webhook }),
 } as const;
 
 /** fal's progress when a test does not say: three places in line, three log lines, the sample video. */
@@ -142,6 +153,7 @@ const PLACES: Record<FalStepKind, Place> = {
   everyDownloadFails: 'afterCompletes',
   everyDownloadBreaksOff: 'afterCompletes',
   downloadsWait: 'afterCompletes',
+  callsWebhook: 'afterFinish',
 };
 
 export function isSubmitStep(candidate: FalStep): candidate is SubmitStep {
