@@ -376,4 +376,11 @@ export const de: Messages = {
   'extend.formTitle': ({ seconds, cost }) => `Um ${seconds} s verlängern · ${cost}`,
   'extend.promptLabel': 'Prompt für den nächsten Teil',
   'extend.promptHint': ({ total }) => `Es beginnt mit dem letzten Bild des Videos; das Video wird ${total} s lang.`,
+  'pictureChange.firstFrame': 'nur das erste Einzelbild behalten',
+  'pictureChange.turnedUpright': 'die Drehung der Kamera angewendet',
+  'pictureChange.transparencyWhitened': 'transparente Stellen weiß gemacht',
+  'pictureChange.unusedTransparencyRemoved': 'einen ungenutzten Transparenzkanal entfernt',
+  'pictureChange.scaled': ({ from, to }) => `skaliert ${from} → ${to}`,
+  'pictureChange.converted': ({ from, to }) => `${from} in ${to} umgewandelt`,
+  'pictureChange.compressed': ({ from, to }) => `komprimiert ${from} → ${to}`,
 };

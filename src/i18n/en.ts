@@ -412,6 +412,13 @@ export const en = {
   'extend.formTitle': ({ seconds, cost }: { seconds: number; cost: string }) => `Extend by ${seconds} s · ${cost}`,
   'extend.promptLabel': 'Prompt for the next part',
   'extend.promptHint': ({ total }: { total: number }) => `It starts from the video's last frame; the video becomes ${total} s long.`,
+  'pictureChange.firstFrame': 'kept only the first frame',
+  'pictureChange.turnedUpright': "applied the camera's rotation",
+  'pictureChange.transparencyWhitened': 'made transparent parts white',
+  'pictureChange.unusedTransparencyRemoved': 'removed an unused transparency channel',
+  'pictureChange.scaled': ({ from, to }: { from: string; to: string }) => `scaled ${from} → ${to}`,
+  'pictureChange.converted': ({ from, to }: { from: string; to: string }) => `converted ${from} to ${to}`,
+  'pictureChange.compressed': ({ from, to }: { from: string; to: string }) => `compressed ${from} → ${to}`,
 };
 
 /** The shape every language has: the same keys, each taking the same parameters. */

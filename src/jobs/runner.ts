@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { UnavailableError, UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
+import { localeOf } from '../i18n/locale.js';
 import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
@@ -99,7 +100,7 @@ export class JobRunner {
       reserved.parentJobId !== null
         ? await this.lastFrameOf(reserved, model)
         : await fitPicture(await downloadAttachment(reserved.imageSourceUrl, 'image', { ...download, maxBytes: pictureLimits.maxInputBytes }), pictureLimits);
-    const imageNote = reserved.parentJobId === null ? describeChanges(image.changes) || null : null;
+    const imageNote = reserved.parentJobId === null ? describeChanges(image.changes, localeOf(reserved.locale)) || null : null;
     const audioLimits = model.audio;
     const audio =
       reserved.audioSourceUrl && audioLimits

@@ -1,5 +1,8 @@
 import { formatMegabytes } from './format.js';
 import type { PictureSize } from './pictureSize.js';
+import type { Messages } from '../i18n/en.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js';
+import { messagesFor } from '../i18n/text.js';
 
 /** Formats as members know them, by name. */
 export type PictureFormatName = 'JPEG' | 'PNG' | 'WEBP' | 'BMP' | 'GIF' | 'TIFF' | 'AVIF' | 'HEIC';
@@ -22,30 +25,32 @@ export type PictureChange =
 
 const size = ({ width, height }: PictureSize) => `${width}×${height}`;
 
-export function describeChange(change: PictureChange): string {
+export function describeChange(change: PictureChange, t: Messages = messagesFor(DEFAULT_LOCALE)): string {
   switch (change.kind) {
     case 'firstFrame':
-      return 'kept only the first frame';
+      return t['pictureChange.firstFrame'];
     case 'turnedUpright':
-      return "applied the camera's rotation";
+      return t['pictureChange.turnedUpright'];
     case 'transparencyWhitened':
-      return 'made transparent parts white';
+      return t['pictureChange.transparencyWhitened'];
     case 'unusedTransparencyRemoved':
-      return 'removed an unused transparency channel';
+      return t['pictureChange.unusedTransparencyRemoved'];
     case 'scaled':
-      return `scaled ${size(change.from)} → ${size(change.to)}`;
+      return t['pictureChange.scaled']({ from: size(change.from), to: size(change.to) });
     case 'converted':
-      return `converted ${change.from} to ${change.to}`;
+      return t['pictureChange.converted']({ from: change.from, to: change.to });
     case 'compressed':
-      return `compressed ${formatMegabytes(change.fromBytes)} → ${formatMegabytes(change.toBytes)}`;
+      return t['pictureChange.compressed']({ from: formatMegabytes(change.fromBytes), to: formatMegabytes(change.toBytes) });
   }
 }
 
 /**
  * One short line for the member, e.g. "made transparent parts white · scaled
  * 3000×1800 → 2000×1200"; empty when nothing changed. Lower case, so it reads
- * after a lead-in of the caller's choosing ("I adjusted your picture: …").
+ * after a lead-in of the caller's choosing ("I adjusted your picture: …"). Worded in the
+ * member's language once, when the picture is fixed, and stored on the job.
  */
-export function describeChanges(changes: readonly PictureChange[]): string {
-  return changes.map(describeChange).join(' · ');
+export function describeChanges(changes: readonly PictureChange[], locale: Locale = DEFAULT_LOCALE): string {
+  const t = messagesFor(locale);
+  return changes.map((change) => describeChange(change, t)).join(' · ');
 }

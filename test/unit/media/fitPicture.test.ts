@@ -437,6 +437,19 @@ describe('describeChanges', () => {
     ).toBe('removed an unused transparency channel · compressed 12.1 MB → 3.2 MB');
   });
 
+  it("words the line in the member's language", () => {
+    expect(
+      describeChanges(
+        [
+          { kind: 'transparencyWhitened' },
+          { kind: 'scaled', from: { width: 3000, height: 1800 }, to: { width: 2000, height: 1200 } },
+          { kind: 'converted', from: 'GIF', to: 'PNG' },
+        ],
+        'de',
+      ),
+    ).toBe('transparente Stellen weiß gemacht · skaliert 3000×1800 → 2000×1200 · GIF in PNG umgewandelt');
+  });
+
   it('is empty when nothing changed', () => {
     expect(describeChanges([])).toBe('');
   });
