@@ -2,44 +2,22 @@
 // versus the naive check: decode every pixel with sharp's defaults, then look
 // at the size. Each (input, variant) pair runs in a fresh worker process, one
 // at a time, so peak RSS belongs to that pair alone.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './benchmark.js';
-import type { ImageCheckReport, ImageCheckTask, ImageCheckVariant } from './imageCheckProtocol.js';
+import type { ImageCheckVariant } from './imageCheckProtocol.js';
 import { imageInputs, warmUpImage, ZLIB_BOMB_SIDE_PX } from './imageInputs.js';
 import { median, p95 } from './stats.js';
 import { formatRatio, renderTable, type Cell } from './table.js';
+import { runInWorker, type TimedRunsReport } from './timedRuns.js';
 
 const MIN_RUNS = 3;
 const MAX_RUNS = 300;
 const BUDGET_MS_PER_PAIR = 1_000;
 const WORKER_TIMEOUT_MS = 30_000;
+const WORKER = new URL('./imageCheckWorker.js', import.meta.url);
 const VARIANT_LABELS: Record<ImageCheckVariant, string> = {
   checkImage: 'checkImage',
   decodeThenCheck: 'baseline: full decode',
 };
-
-function runInWorker(task: ImageCheckTask): Promise<ImageCheckReport> {
-  const worker = fork(fileURLToPath(new URL('./imageCheckWorker.js', import.meta.url)), [], {
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise<ImageCheckReport>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      worker.kill();
-      reject(new Error(`image-check worker (${task.variant}) took over ${WORKER_TIMEOUT_MS} ms`));
-    }, WORKER_TIMEOUT_MS);
-    let report: ImageCheckReport | undefined;
-    worker.once('message', (message: ImageCheckReport) => (report = message));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      clearTimeout(timer);
-      if (report) resolve(report);
-      else reject(new Error(`image-check worker (${task.variant}) exited with code ${code} and no report`));
-    });
-    worker.send(task);
-  });
-}
 
 const megabytes = (bytes: number) => bytes / 1_000_000;
 
@@ -58,12 +36,10 @@ export const imageChecks: Benchmark = {
     const rows: Cell[][] = [];
     const verdicts: string[] = [];
     for (const input of inputs) {
-      const reports = new Map<ImageCheckVariant, ImageCheckReport>();
+      const reports = new Map<ImageCheckVariant, TimedRunsReport>();
       for (const variant of ['checkImage', 'decodeThenCheck'] as const) {
-        reports.set(
-          variant,
-          await runInWorker({ variant, bytes: input.bytes, warmUpBytes, minRuns: MIN_RUNS, maxRuns: MAX_RUNS, budgetMs: BUDGET_MS_PER_PAIR }),
-        );
+        const task = { variant, bytes: input.bytes, warmUpBytes, minRuns: MIN_RUNS, maxRuns: MAX_RUNS, budgetMs: BUDGET_MS_PER_PAIR };
+        reports.set(variant, await runInWorker(WORKER, task, WORKER_TIMEOUT_MS));
       }
       const checkMedianMs = median(reports.get('checkImage')!.timesMs);
       for (const [variant, report] of reports) {

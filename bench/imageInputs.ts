@@ -15,7 +15,7 @@ export interface ImageInput {
  * photo of a sky. PNGs get less noise so a 2000×2000 one stays under the 10 MiB
  * upload cap, as a real photo saved as PNG (~7 MiB) would.
  */
-function photoLikePixels(width: number, height: number, noiseBits: number): Buffer {
+export function photoLikePixels(width: number, height: number, noiseBits: number): Buffer {
   const columns = Float64Array.from({ length: width }, (_, x) => 60 * Math.sin(x / 53));
   const rows = Float64Array.from({ length: height }, (_, y) => 50 * Math.cos(y / 97));
   const pixels = Buffer.alloc(width * height * 3);
@@ -33,12 +33,12 @@ function photoLikePixels(width: number, height: number, noiseBits: number): Buff
   return pixels;
 }
 
-function photoLike(width: number, height: number, noiseBits: number): sharp.Sharp {
+export function photoLike(width: number, height: number, noiseBits: number): sharp.Sharp {
   return sharp(photoLikePixels(width, height, noiseBits), { raw: { width, height, channels: 3 } });
 }
 
-const JPEG_NOISE_BITS = 4;
-const PNG_NOISE_BITS = 2;
+export const JPEG_NOISE_BITS = 4;
+export const PNG_NOISE_BITS = 2;
 
 /**
  * A real decompression bomb: a valid PNG whose zlib stream holds every

@@ -4,6 +4,8 @@ import { cpus } from 'node:os';
 import type { Benchmark } from './benchmark.js';
 import { deliveryLatency } from './deliveryLatency.js';
 import { imageChecks } from './imageChecks.js';
+import { pictureFixes } from './pictureFixes.js';
+import { videoFit } from './videoFit.js';
 
 // ─── Registered benchmarks ───────────────────────────────────────────────────
 // Add new benchmarks to this list (import them above); they run in this order.
@@ -11,15 +13,20 @@ import { imageChecks } from './imageChecks.js';
 const benchmarks: Benchmark[] = [
   deliveryLatency,
   imageChecks,
+  pictureFixes,
+  videoFit,
 ];
 // ─────────────────────────────────────────────────────────────────────────────
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+// `npm run bench -- picture` (or `npx tsx bench/run.ts picture`) runs only the benchmarks whose title contains the word.
+const only = process.argv[2]?.toLowerCase();
+const selected = only === undefined ? benchmarks : benchmarks.filter((benchmark) => benchmark.title.toLowerCase().includes(only));
 
 const startedAt = performance.now();
 print(`animate-bot benchmarks · Node ${process.version} · ${cpus().length} CPU (${cpus()[0]?.model.trim() ?? 'unknown'}) · ${new Date().toISOString()}`);
 let failed = 0;
-for (const benchmark of benchmarks) {
+for (const benchmark of selected) {
   print('');
   print(`== ${benchmark.title}`);
   const benchmarkStartedAt = performance.now();
@@ -32,5 +39,5 @@ for (const benchmark of benchmarks) {
   }
 }
 print('');
-print(`${benchmarks.length - failed}/${benchmarks.length} benchmarks finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
+print(`${selected.length - failed}/${selected.length} benchmarks finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
 process.exitCode = failed > 0 ? 1 : 0;

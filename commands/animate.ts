@@ -16,11 +16,7 @@ const MODEL = wan25;
 const data = named(new SlashCommandBuilder(), localized('command.animate.name'), localized('command.animate.description'))
   .setDMPermission(false)
   .addAttachmentOption((o) =>
-    named(
-      o,
-      localized('command.animate.image.name'),
-      localized('command.animate.image.description', { min: MODEL.image.minSidePx, max: MODEL.image.maxSidePx }),
-    ).setRequired(true),
+    named(o, localized('command.animate.image.name'), localized('command.animate.image.description')).setRequired(true),
   )
   .addStringOption((o) =>
     named(o, localized('command.animate.prompt.name'), localized('command.animate.prompt.description'))

@@ -8,16 +8,19 @@ import {
   type SlashCommandSubcommandBuilder,
   type SlashCommandSubcommandsOnlyBuilder,
 } from 'discord.js';
+import { withCharts } from '../src/discord/chartAttachments.js';
 import { changesEmbed, historyEmbed, overviewEmbed, topEmbed } from '../src/discord/quotaFormat.js';
 import { InputError } from '../src/errors.js';
 import type { SettingChange } from '../src/quota/quotaTypes.js';
 import type { ChannelKind, ListInput, ScalarInput } from '../src/quota/ruleKit.js';
 import { QUOTA_SETTINGS, UNSET_CHOICES, declarationOf, isListSetting, type QuotaSetting, type SettingsPatch } from '../src/quota/rules.js';
+import { spendChart, topMembersChart } from '../src/quota/usageCharts.js';
 import { localeOf, type Locale } from '../src/i18n/locale.js';
 import { localized, messagesFor, orList, type LocalizedText, type SentenceKey } from '../src/i18n/text.js';
 import type { CommandContext, SlashCommand } from './interaction.js';
 import { described, localizedChoice } from './localizations.js';
-import { guildIdOf, requireModerator } from './permissions.js';
+import { memberNames } from './memberNames.js';
+import { guildIdOf, isModerator, requireModerator } from './permissions.js';
 
 /**
  * The subcommands that set rules, in the order Discord lists them. Their
@@ -224,6 +227,21 @@ async function setRules(interaction: ChatInputCommandInteraction, { quota }: Com
   return quota.updateSettings(guildId, actorId, rulePatch(interaction, subcommand));
 }
 
+/** The rules and spending, with this period's spending as a chart (and the top members, for moderators). */
+async function show(interaction: ChatInputCommandInteraction, { quota, config }: CommandContext): Promise<ReturnType<typeof withCharts>> {
+  const guildId = guildIdOf(interaction);
+  const locale = localeOf(interaction.locale);
+  const embed = overviewEmbed(await quota.overview(guildId), locale);
+  const charts = [spendChart(await quota.spendByDay(guildId))];
+  // Who spent what is for moderators (as /quota top), even where admins opened /quota up.
+  if (isModerator(interaction, config)) {
+    const { spenders } = await quota.top(guildId);
+    const names = await memberNames(interaction, spenders.map((spender) => spender.userId));
+    charts.push(topMembersChart(spenders, (id) => names.get(id)));
+  }
+  return withCharts(embed, await Promise.all(charts));
+}
+
 async function run(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<EmbedBuilder> {
   const { quota, config } = context;
   const guildId = guildIdOf(interaction);
@@ -231,7 +249,6 @@ async function run(interaction: ChatInputCommandInteraction, context: CommandCon
   const subcommand = interaction.options.getSubcommand(true);
   // Moderators read the replies in their own language (the mod-log alerts use the server's).
   const locale = localeOf(interaction.locale);
-  if (subcommand === 'show') return overviewEmbed(await quota.overview(guildId), locale);
 
   requireModerator(interaction, config, localized(subcommand === 'history' || subcommand === 'top' ? 'permissions.seeThat' : 'permissions.changeQuotas'));
   switch (subcommand) {
@@ -265,7 +282,8 @@ export const quota = {
   kind: 'slash',
   data,
   async execute(interaction, context) {
-    const embed = await run(interaction, context);
-    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    const reply =
+      interaction.options.getSubcommand(true) === 'show' ? await show(interaction, context) : { embeds: [await run(interaction, context)] };
+    await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   },
 } satisfies SlashCommand;

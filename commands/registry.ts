@@ -3,6 +3,7 @@ import { animateImage } from './animateImage.js';
 import { animateImageForm } from './animateImageForm.js';
 import { cancelJob } from './cancelJob.js';
 import { details } from './details.js';
+import { extendButton, extendForm } from './extendVideo.js';
 import type { InteractionHandler } from './interaction.js';
 import { quota } from './quota.js';
 import { remix } from './remix.js';
@@ -30,4 +31,6 @@ export const interactionHandlers: readonly InteractionHandler[] = [
   remixForm,
   renderFinal,
   details,
+  extendButton,
+  extendForm,
 ];

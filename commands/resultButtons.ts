@@ -4,13 +4,17 @@ import { localeOf } from '../src/i18n/locale.js';
 import { messagesFor } from '../src/i18n/text.js';
 import type { Job } from '../src/jobs/job.js';
 import { detailsButtonId } from './details.js';
+import { extendButtonId } from './extendVideo.js';
 import type { CommandContext } from './interaction.js';
 import { remixButtonId } from './remix.js';
 import { renderFinalButtonId } from './renderFinal.js';
 import { finalResolutionFor } from './rerun.js';
 import { rerollButtonId } from './reroll.js';
 
-type Context = Pick<CommandContext, 'quota' | 'models'>;
+interface Context extends Pick<CommandContext, 'quota' | 'models'> {
+  /** Extend needs ffmpeg (the last frame, the join): without it there is no Extend button. */
+  canExtend: boolean;
+}
 
 interface ResultButtonEntry {
   customId(jobId: string): string;
@@ -28,6 +32,7 @@ const RESULT_BUTTONS: readonly ResultButtonEntry[] = [
   { customId: remixButtonId, label: 'button.remix' },
   { customId: renderFinalButtonId, label: 'button.renderFinal', shownFor: async (job, context) => (await finalResolutionFor(job, context)) !== undefined },
   { customId: detailsButtonId, label: 'button.details' },
+  { customId: extendButtonId, label: 'button.extend', shownFor: async (_job, context) => context.canExtend },
 ];
 
 /**

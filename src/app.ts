@@ -27,6 +27,7 @@ import { wan25 } from './fal/models/wan25.js';
 import { createJobEvents, type JobEvents } from './jobs/events.js';
 import { createJobs, type Jobs } from './jobs/jobs.js';
 import { keepMembersInformed } from './jobs/memberUpdates.js';
+import { locateFfmpeg, type FfmpegBinary } from './media/video/locateFfmpeg.js';
 import { JobRepository } from './jobs/jobRepository.js';
 import { MemberSettingsRepository } from './jobs/memberSettings.js';
 import { PendingAnimations } from './jobs/pendingAnimations.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   models?: ModelRegistry;
   /** What the router answers; defaults to every handler in commands/registry.ts (tests add their own). */
   interactionHandlers?: readonly InteractionHandler[];
+  /** The ffmpeg to use; null runs without one (tests). Defaults to locating it from the config. */
+  ffmpeg?: FfmpegBinary | null;
   /** Fastify plugins for the HTTP server (the moderators' dashboard); served only when HTTP_PORT is set. */
   httpPlugins?: readonly HttpPlugin[];
   /** First wait after fal refused a submit as busy without saying how long (tests shorten it). */
@@ -75,6 +78,8 @@ export interface App {
   readonly ledger: QuotaLedger;
   /** The moderators' side: settings, audit and reports (/quota, /usage). */
   readonly quota: QuotaAdministration;
+  /** The ffmpeg that fits videos to Discord's upload limit and extends them; undefined when there is none. */
+  readonly ffmpeg: FfmpegBinary | undefined;
   /** The process's metrics (served at /metrics when the HTTP server runs). */
   readonly metrics: Registry;
   /** What /readyz checks; other parts add theirs (a queue in scale-out mode). */
@@ -98,6 +103,7 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
+  const ffmpeg = options.ffmpeg === undefined ? await findFfmpeg(config, logger) : (options.ffmpeg ?? undefined);
   const store = await openStore(config.databaseUrl, options.store);
   const client = createDiscordClient(config.discord);
   const events = createJobEvents(logger);
@@ -149,7 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     editIntervalMs: config.progressEditIntervalMs,
     now,
     cancelButtonId,
-    resultButtons: resultButtonsFor({ quota, models }),
+    resultButtons: resultButtonsFor({ quota, models, canExtend: ffmpeg !== undefined }),
     ...(options.finalEditRetryDelayMs !== undefined ? { retryDelayMs: options.finalEditRetryDelayMs } : {}),
   });
   const timings = new TimingHistory({ jobs: jobRepository, models, logger });
@@ -163,6 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     quota: options.quota ?? ledger,
     events,
     courier: messenger,
+    ffmpeg,
     logger,
     now,
     ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
@@ -210,6 +217,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     fal,
     ledger,
     quota,
+    ffmpeg,
     metrics: metrics.registry,
     readiness,
     get http() {
@@ -246,4 +254,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       await store.close();
     },
   };
+}
+
+/** Found once at start; says which one (or that videos will degrade) in the log. */
+async function findFfmpeg(config: Config, logger: Logger): Promise<FfmpegBinary | undefined> {
+  const ffmpeg = await locateFfmpeg({ searchPath: config.ffmpeg.searchPath, configuredPath: config.ffmpeg.path });
+  if (ffmpeg) logger.info({ ffmpeg }, `using ffmpeg ${ffmpeg.version} (${ffmpeg.source})`);
+  else logger.warn('no ffmpeg found: videos over the upload limit are sent as links, and Extend is off');
+  return ffmpeg;
 }

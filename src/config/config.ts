@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
@@ -84,6 +85,9 @@ const envSchema = z.object({
   DEFAULT_DURATION: oneOf(DURATIONS, `must be one of ${DURATIONS.join(', ')}`).default(String(MODEL.defaults.durationSeconds)),
   PRICE_CENTS_PER_SECOND: priceTable.default({ ...MODEL.priceCentsPerSecond }),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  FFMPEG_PATH: z.string().trim().refine((value) => isAbsolute(value), 'must be an absolute path to the ffmpeg binary').optional(),
+  // The process's own search path, read here (the one reader of the environment) for finding ffmpeg.
+  PATH: z.string().optional(),
   // Quotas: operator defaults for servers without their own settings, and global caps.
   GLOBAL_DAILY_BUDGET_USD: usdEnv({ defaultCents: 5_000, maxUsd: 1_000_000 }),
   MAX_GUILD_BUDGET_USD: usdEnv({ defaultCents: 100_000, maxUsd: 1_000_000 }),
@@ -130,6 +134,13 @@ export interface Config {
   defaults: { resolution: Resolution; duration: DurationSeconds };
   priceCentsPerSecond: Record<Resolution, number>;
   shutdownGraceMs: number;
+  /** Where to look for ffmpeg (src/media/video/locateFfmpeg.ts): the operator's binary, else PATH, else the npm package. */
+  ffmpeg: {
+    /** FFMPEG_PATH: when set, the only candidate, and one that does not run stops start-up. */
+    path: string | undefined;
+    /** The environment's PATH. */
+    searchPath: string | undefined;
+  };
   quota: QuotaConfig;
   http: {
     /** Undefined: no HTTP server (health, metrics and webhooks are off). 0 picks a free port (tests). */
@@ -228,6 +239,7 @@ export function parseConfig(env: Env): Config {
     defaults: { resolution: e.DEFAULT_RESOLUTION, duration: e.DEFAULT_DURATION },
     priceCentsPerSecond: e.PRICE_CENTS_PER_SECOND,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    ffmpeg: { path: e.FFMPEG_PATH, searchPath: e.PATH },
     quota: {
       globalDailyBudgetCents: e.GLOBAL_DAILY_BUDGET_USD,
       maxGuildBudgetCents: e.MAX_GUILD_BUDGET_USD,

@@ -8,6 +8,7 @@ import { DEFAULT_LOCALE, localeOf, type Locale } from '../i18n/locale.js';
 import { messagesFor, periodText, translate } from '../i18n/text.js';
 import type { Estimate } from '../jobs/eta.js';
 import type { Delivery, ProgressView } from '../jobs/types.js';
+import { deliveryNotes, pictureNote } from './mediaNotes.js';
 
 /**
  * Everything the member reads, rendered from job rows. Prompts are member
@@ -74,7 +75,7 @@ function estimateLine(estimate: Estimate | null, t: Messages): string {
 }
 
 function header(job: Job, t: Messages): string {
-  return `**/${t['command.animate.name']}** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}`;
+  return `**/${t['command.animate.name']}** · ${job.resolution} · ${job.durationSeconds} s\n> ${cleanMemberText(job.prompt, 300)}${pictureNote(job, t)}`;
 }
 
 export function renderProgress(job: Job, view: ProgressView): string {
@@ -130,6 +131,7 @@ export function renderDelivered(job: Job, delivery: Delivery): string {
   if (delivery.kind === 'link') {
     lines.push(t['result.linkInstead']);
   }
+  lines.push(...deliveryNotes(job, delivery, t));
   return lines.join('\n').slice(0, 2000);
 }
 

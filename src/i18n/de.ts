@@ -296,7 +296,7 @@ export const de: Messages = {
   'command.animate.name': 'animieren',
   'command.animate.description': 'Mach aus einem Bild ein kurzes Video',
   'command.animate.image.name': 'bild',
-  'command.animate.image.description': ({ min, max }) => `Das erste Bild: JPEG, PNG, BMP oder WEBP, ${min}–${max} px`,
+  'command.animate.image.description': 'Das erste Bild (JPEG, PNG, WEBP, GIF…); Größe und Format passe ich bei Bedarf an',
   'command.animate.prompt.name': 'prompt',
   'command.animate.prompt.description': 'Was im Video passieren soll',
   'command.animate.negativePrompt.name': 'negativ_prompt',
@@ -402,4 +402,33 @@ export const de: Messages = {
   'command.settings.privateResults.name': 'private_ergebnisse',
   'command.settings.privateResults.description': 'Deine Videos nur dir zeigen',
   'command.animateImage.menuName': 'Bild animieren',
+
+  'media.pictureAdjusted': ({ note }) => `🖼️ Ich habe dein Bild angepasst: ${note}`,
+  'media.notAPictureReadable': ({ formats, hint }) => `Diese Datei ist kein Bild, das ich verwenden kann (${formats}).${hint}`,
+  'media.imageMegapixels': ({ width, height, megapixels, limit }) =>
+    `Das Bild hat ${width}×${height} px (${megapixels} Megapixel); erlaubt sind ${limit} Megapixel.`,
+  'media.bmpRunLength':
+    'Dieses BMP müsste verkleinert oder neu kodiert werden, aber seine lauflängenkomprimierten Pixel kann ich nicht lesen. Bitte schicke es als PNG oder JPEG.',
+  'media.compressedTooLarge': ({ size, limit }) => `Auch komprimiert ist das Bild ${size} groß; erlaubt sind ${limit}.`,
+  'result.madeSmaller': ({ width, height, size, url }) =>
+    `Verkleinert (${width}×${height}), damit es hier hochgeladen werden kann. Volle Qualität (${size}): ${url}`,
+  'button.extend': 'Verlängern',
+  'extend.noFfmpeg': 'Das Verlängern von Videos ist auf diesem Bot gerade ausgeschaltet.',
+  'extend.sourceUnreadable': 'Ich konnte das Ende des vorherigen Videos nicht lesen, deshalb konnte ich es nicht verlängern.',
+  'extend.parentGone': 'Ich finde dieses Video nicht mehr, deshalb kann ich es nicht verlängern.',
+  'extend.notFinished': 'Nur ein fertiges Video kann verlängert werden.',
+  'extend.tooLong': ({ total, seconds, max }) =>
+    `Dieses Video ist schon ${total} s lang; weitere ${seconds} s würden es länger machen als ${max} s, das Längste, auf das ein Video verlängert werden kann.`,
+  'extend.extendedBy': ({ seconds, total }) => `⏩ Um ${seconds} s verlängert: Das Video ist jetzt ${total} s lang.`,
+  'extend.notJoined': ({ seconds }) => `⏩ Ich konnte das nicht an das vorherige Video anhängen, deshalb hier die neuen ${seconds} s allein.`,
+  'extend.formTitle': ({ seconds, cost }) => `Um ${seconds} s verlängern · ${cost}`,
+  'extend.promptLabel': 'Prompt für den nächsten Teil',
+  'extend.promptHint': ({ total }) => `Es beginnt mit dem letzten Bild des Videos; das Video wird ${total} s lang.`,
+  'pictureChange.firstFrame': 'nur das erste Einzelbild behalten',
+  'pictureChange.turnedUpright': 'die Drehung der Kamera angewendet',
+  'pictureChange.transparencyWhitened': 'transparente Stellen weiß gemacht',
+  'pictureChange.unusedTransparencyRemoved': 'einen ungenutzten Transparenzkanal entfernt',
+  'pictureChange.scaled': ({ from, to }) => `skaliert ${from} → ${to}`,
+  'pictureChange.converted': ({ from, to }) => `${from} in ${to} umgewandelt`,
+  'pictureChange.compressed': ({ from, to }) => `komprimiert ${from} → ${to}`,
 };

@@ -332,7 +332,7 @@ export const en = {
   'command.animate.name': 'animate',
   'command.animate.description': 'Turn a picture into a short video',
   'command.animate.image.name': 'image',
-  'command.animate.image.description': ({ min, max }: { min: number; max: number }) => `The first frame: JPEG, PNG, BMP or WEBP, ${min}–${max} px`,
+  'command.animate.image.description': 'The first frame: a picture (JPEG, PNG, WEBP, GIF…); I fit its size and format if needed',
   'command.animate.prompt.name': 'prompt',
   'command.animate.prompt.description': 'What should happen in the video',
   'command.animate.negativePrompt.name': 'negative_prompt',
@@ -459,6 +459,35 @@ export const en = {
   'command.settings.privateResults.description': 'Show your videos only to you',
   // A context-menu name: Discord allows capitals and spaces here (1–32 characters).
   'command.animateImage.menuName': 'Animate image',
+
+  // Pictures fixed before the model sees them, videos fitted to the upload limit, Extend.
+  'media.pictureAdjusted': ({ note }: { note: string }) => `🖼️ I adjusted your picture: ${note}`,
+  'media.notAPictureReadable': ({ formats, hint }: { formats: string; hint: string }) => `That file is not a picture I can use (${formats}).${hint}`,
+  'media.imageMegapixels': ({ width, height, megapixels, limit }: { width: number; height: number; megapixels: string; limit: string }) =>
+    `The image is ${width}×${height} px (${megapixels} megapixels); the limit is ${limit} megapixels.`,
+  'media.bmpRunLength': "This BMP would need resizing or re-encoding, and I can't read its run-length-compressed pixels. Please send it as PNG or JPEG.",
+  'media.compressedTooLarge': ({ size, limit }: { size: string; limit: string }) => `Even compressed, the image is ${size}; the limit is ${limit}.`,
+  'result.madeSmaller': ({ width, height, size, url }: { width: number; height: number; size: string; url: string }) =>
+    `Made smaller (${width}×${height}) to fit the upload limit here. Full quality (${size}): ${url}`,
+  'button.extend': 'Extend',
+  'extend.noFfmpeg': 'Extending videos is switched off on this bot right now.',
+  'extend.sourceUnreadable': 'I could not read the end of the earlier video, so I could not extend it.',
+  'extend.parentGone': 'I cannot find this video any more, so I cannot extend it.',
+  'extend.notFinished': 'Only a finished video can be extended.',
+  'extend.tooLong': ({ total, seconds, max }: { total: number; seconds: number; max: number }) =>
+    `This video is already ${total} s long; another ${seconds} s would make it longer than ${max} s, the most a video can be extended to.`,
+  'extend.extendedBy': ({ seconds, total }: { seconds: number; total: number }) => `⏩ Extended by ${seconds} s: the video is now ${total} s long.`,
+  'extend.notJoined': ({ seconds }: { seconds: number }) => `⏩ I could not join this to the earlier video, so here is the new ${seconds} s on its own.`,
+  'extend.formTitle': ({ seconds, cost }: { seconds: number; cost: string }) => `Extend by ${seconds} s · ${cost}`,
+  'extend.promptLabel': 'Prompt for the next part',
+  'extend.promptHint': ({ total }: { total: number }) => `It starts from the video's last frame; the video becomes ${total} s long.`,
+  'pictureChange.firstFrame': 'kept only the first frame',
+  'pictureChange.turnedUpright': "applied the camera's rotation",
+  'pictureChange.transparencyWhitened': 'made transparent parts white',
+  'pictureChange.unusedTransparencyRemoved': 'removed an unused transparency channel',
+  'pictureChange.scaled': ({ from, to }: { from: string; to: string }) => `scaled ${from} → ${to}`,
+  'pictureChange.converted': ({ from, to }: { from: string; to: string }) => `converted ${from} to ${to}`,
+  'pictureChange.compressed': ({ from, to }: { from: string; to: string }) => `compressed ${from} → ${to}`,
 };
 
 /** The shape every language has: the same keys, each taking the same parameters. */

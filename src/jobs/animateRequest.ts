@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
 import { formatMegabytes } from '../media/format.js';
 import { localized } from '../i18n/text.js';
+import { PICTURE_MAX_INPUT_BYTES } from '../media/limits.js';
 import { stripInvisible } from '../util/text.js';
 import type { AnimateRequest, AttachmentRef } from './types.js';
 
@@ -60,9 +61,10 @@ export function buildAnimateRequest(options: AnimateOptions, model: VideoModel, 
   if (image.contentType && !image.contentType.startsWith('image/')) {
     throw new InputError(localized('request.imageNotPicture'));
   }
-  // Worded and rounded as checkImage / checkAudio word them, so one file gets one answer.
-  if (image.declaredSize > model.image.maxBytes) {
-    throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(image.declaredSize), limit: formatMegabytes(model.image.maxBytes) }));
+  // Worded and rounded as fitPicture / checkAudio word them, so one file gets one answer. A picture
+  // over the model's own limit may still fit once re-encoded: only what cannot even be taken in is refused here.
+  if (image.declaredSize > PICTURE_MAX_INPUT_BYTES) {
+    throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(image.declaredSize), limit: formatMegabytes(PICTURE_MAX_INPUT_BYTES) }));
   }
   if (audio && !model.audio) throw new InputError(localized('request.noAudio'));
   if (audio && model.audio && audio.declaredSize > model.audio.maxBytes) {

@@ -72,6 +72,8 @@ export class JobIntake {
       costCents: clipCostCents(model, request.resolution, request.durationSeconds),
       sourceJobId: request.sourceJobId ?? null,
       privateResult: request.privateResult ?? false,
+      parentJobId: request.extension?.parentJobId ?? null,
+      totalDurationSeconds: request.extension?.totalDurationSeconds ?? request.durationSeconds,
     });
     let reserved: Job;
     let reservation;

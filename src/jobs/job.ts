@@ -53,6 +53,14 @@ export interface Job {
   charged: boolean | null;
   /** The member's reply in Discord (its message id), once the acknowledgement said it. */
   replyMessageId: string | null;
+  /** What was done to the member's picture so the model takes it, in one line; null when nothing was. */
+  imageNote: string | null;
+  /** Extend: the delivered job whose video this one continues from its last frame; null for a new video. */
+  parentJobId: string | null;
+  /** The length of the video this job delivers: its own clip plus every clip it extends. */
+  totalDurationSeconds: number;
+  /** An extension's joined video, uploaded to fal's storage: what it delivers. Null otherwise. */
+  fullVideoUrl: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -72,8 +80,9 @@ export interface Job {
   privateResult: boolean;
 }
 
-/** A new job: what intake knows before anything ran. */
-export type NewJob = Pick<
+/** A new job: what intake knows before anything ran (an extension also names its parent and whole length). */
+export type NewJob = Partial<Pick<Job, 'parentJobId' | 'totalDurationSeconds'>> &
+  Pick<
   Job,
   | 'id'
   | 'model'
@@ -118,6 +127,8 @@ export type JobChanges = Partial<
     | 'startedAt'
     | 'completedAt'
     | 'finishedAt'
+    | 'imageNote'
+    | 'fullVideoUrl'
   >
 >;
 

@@ -197,6 +197,10 @@ function jobOf(row: JobRow): Job {
     errorMessage: row.error_message,
     charged: row.charged === null ? null : row.charged === 1,
     replyMessageId: row.reply_message_id,
+    imageNote: row.image_note,
+    parentJobId: row.parent_job_id,
+    totalDurationSeconds: row.total_duration_seconds ?? row.duration_seconds,
+    fullVideoUrl: row.full_video_url,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
@@ -239,6 +243,8 @@ function rowOf(job: NewJob): Omit<NewJobRow, 'state' | 'created_at' | 'updated_a
     charged: null,
     source_job_id: job.sourceJobId ?? null,
     private_result: job.privateResult ? 1 : 0,
+    parent_job_id: job.parentJobId ?? null,
+    total_duration_seconds: job.totalDurationSeconds ?? job.durationSeconds,
   };
 }
 
@@ -263,6 +269,8 @@ const COLUMNS: Readonly<Record<keyof JobChanges, keyof JobPatch>> = {
   startedAt: 'started_at',
   completedAt: 'completed_at',
   finishedAt: 'finished_at',
+  imageNote: 'image_note',
+  fullVideoUrl: 'full_video_url',
 };
 
 function patchOf(changes: JobChanges): JobPatch {

@@ -4,6 +4,7 @@ import type { ModelRegistry } from '../fal/models/registry.js';
 import type { QuotaService } from '../quota/quotaTypes.js';
 import type { Clock } from '../util/clock.js';
 import type { JobEvents } from './events.js';
+import { extensionOffer, extensionRequest, type ExtensionAsker, type ExtensionOffer } from './extension.js';
 import { JobIntake } from './intake.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
@@ -21,6 +22,7 @@ export interface JobsDeps {
   quota: QuotaService;
   events: JobEvents;
   courier: VideoCourier;
+  ffmpeg: JobRunnerDeps['ffmpeg'];
   logger: Logger;
   now: Clock;
   submitBackoffMs?: number;
@@ -33,6 +35,10 @@ export interface Jobs {
   readonly cancel: JobIntake['cancel'];
   /** A job as stored, or undefined when it no longer exists (the buttons under a finished video). */
   find(jobId: string): Promise<Job | undefined>;
+  /** What extending a finished video would cost and give; throws a sentence for the member when it cannot be extended. */
+  offerExtension(jobId: string): Promise<ExtensionOffer>;
+  /** Starts a new paid job that continues a finished video from its last frame (see extension.ts), like start(). */
+  extend(jobId: string, prompt: string, asker: ExtensionAsker, ...rest: StartRest): Promise<Job>;
   /** Ends a job as failed (refunding it) when its interaction could not be answered. */
   readonly fail: JobLifecycle['fail'];
   /** After a restart: see recovery.ts. */
@@ -42,14 +48,26 @@ export interface Jobs {
   idle(): Promise<void>;
 }
 
+/** start()'s arguments after the request: where to reply, who asks, how to acknowledge. */
+type StartRest = Parameters<JobIntake['start']> extends [unknown, ...infer Rest] ? Rest : never;
+
 export function createJobs(deps: JobsDeps): Jobs {
   const lifecycle = new JobLifecycle(deps);
   const runner = new JobRunner({ ...deps, lifecycle });
   const intake = new JobIntake({ ...deps, lifecycle, runner });
+  const offerExtension = async (jobId: string): Promise<ExtensionOffer> => {
+    const parent = await deps.jobs.find(jobId);
+    return extensionOffer(parent, parent && deps.models.all.find((model) => model.id === parent.model), deps.ffmpeg !== undefined);
+  };
   return {
     start: (...args) => intake.start(...args),
     cancel: (...args) => intake.cancel(...args),
     find: (jobId) => deps.jobs.find(jobId),
+    offerExtension,
+    async extend(jobId, prompt, asker, ...rest) {
+      const offer = await offerExtension(jobId);
+      return intake.start(extensionRequest(offer, deps.models.get(offer.parent.model), prompt, asker), ...rest);
+    },
     fail: (...args) => lifecycle.fail(...args),
     resume: (startedAt) => recoverJobs(startedAt, { ...deps, lifecycle, runner }),
     get stopping() {

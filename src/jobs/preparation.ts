@@ -1,34 +1,56 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { InputError } from '../errors.js';
+import { InputError, UnavailableError, UpstreamError } from '../errors.js';
 import type { FalGateway } from '../fal/falGateway.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
+import { localeOf } from '../i18n/locale.js';
 import { localized } from '../i18n/text.js';
 import { downloadAttachment } from '../media/attachment.js';
 import { checkAudio } from '../media/audio.js';
-import { checkImage } from '../media/image.js';
+import { fitPicture, pictureLimitsFor, type FittedPicture } from '../media/fitPicture.js';
+import { describeChanges } from '../media/pictureChanges.js';
+import { lastFrame } from '../media/video/lastFrame.js';
+import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
+import { downloadVideo } from './videoDelivery.js';
 
 /** The job's files on fal's storage, ready for the submit. */
 export interface PreparedMedia {
   imageUrl: string;
   audioUrl: string | null;
-  /** sha256 (hex) of the picture as downloaded; null when not known (an older source job). */
+  /** sha256 (hex) of the picture as the member gave it; null when not known (an older source job, an extension's frame). */
   imageSha256: string | null;
+  /** What was done to the member's picture so the model takes it, in one line; null when nothing was. */
+  imageNote: string | null;
   /** For the job's event log: what was prepared. */
   detail: string;
 }
 
 export interface PreparationDeps {
-  config: Pick<Config, 'attachmentHosts' | 'downloadTimeoutMs'>;
+  config: Pick<Config, 'attachmentHosts' | 'downloadTimeoutMs' | 'videoMaxBytes'>;
   fal: FalGateway;
   jobs: JobRepository;
+  /** Reads an extension's first frame from the video it continues; undefined: no Extend. */
+  ffmpeg: FfmpegBinary | undefined;
 }
 
-/** The prepare step: a re-run reuses its source's files; anything else is downloaded, checked and uploaded. */
-export async function prepareMedia(job: Job, model: VideoModel, deps: PreparationDeps): Promise<PreparedMedia> {
-  return job.sourceJobId ? reuseSourceMedia(job.sourceJobId, deps.jobs) : downloadCheckAndUpload(job, model, deps);
+/** Per job: where to log, and the runner's stop signal. */
+export interface PreparationScope {
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * The prepare step: a re-run reuses its source's files; an extension starts
+ * from its parent video's last frame; anything else is downloaded, fitted and
+ * uploaded.
+ */
+export async function prepareMedia(job: Job, model: VideoModel, deps: PreparationDeps, scope: PreparationScope): Promise<PreparedMedia> {
+  if (job.sourceJobId) return reuseSourceMedia(job.sourceJobId, deps.jobs);
+  if (job.parentJobId !== null) return lastFrameOf(job, model, deps, scope);
+  return downloadFitAndUpload(job, model, deps);
 }
 
 /**
@@ -46,16 +68,24 @@ async function reuseSourceMedia(sourceJobId: string, jobs: JobRepository): Promi
     imageUrl: source.imageUrl,
     audioUrl: source.audioUrl,
     imageSha256: source.imageSha256,
+    imageNote: source.imageNote,
     detail: `the files of job ${source.id}, already on fal's storage`,
   };
 }
 
-async function downloadCheckAndUpload(job: Job, model: VideoModel, { config, fal }: PreparationDeps): Promise<PreparedMedia> {
+/**
+ * A member's picture is fixed where it can be (size, transparency, format,
+ * rotation, file size) and refused only where it cannot; the member reads
+ * what was changed.
+ */
+async function downloadFitAndUpload(job: Job, model: VideoModel, { config, fal }: PreparationDeps): Promise<PreparedMedia> {
   const download = { allowedHosts: config.attachmentHosts, timeoutMs: config.downloadTimeoutMs };
-  const downloaded = await downloadAttachment(job.imageSourceUrl, 'image', { ...download, maxBytes: model.image.maxBytes });
-  // The bytes as the member gave them: the fingerprint of "the same picture" whatever checking does to them.
+  const pictureLimits = pictureLimitsFor(model.image);
+  const downloaded = await downloadAttachment(job.imageSourceUrl, 'image', { ...download, maxBytes: pictureLimits.maxInputBytes });
+  // The bytes as the member gave them: the fingerprint of "the same picture" whatever fitting does to them.
   const imageSha256 = createHash('sha256').update(downloaded).digest('hex');
-  const image = await checkImage(downloaded, model.image);
+  const image = await fitPicture(downloaded, pictureLimits);
+  const imageNote = describeChanges(image.changes, localeOf(job.locale)) || null;
   const audioLimits = model.audio;
   const audio =
     job.audioSourceUrl && audioLimits
@@ -67,6 +97,33 @@ async function downloadCheckAndUpload(job: Job, model: VideoModel, { config, fal
     imageUrl,
     audioUrl,
     imageSha256,
-    detail: `${image.format} ${image.width}x${image.height}${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
+    imageNote,
+    detail:
+      `${pictureDetail(image)}${imageNote ? ` (${imageNote})` : ''}` +
+      `${audio ? `, ${audio.format} ${audio.durationSeconds.toFixed(1)} s` : ''}`,
   };
+}
+
+/**
+ * Extend: the first frame of the new clip is the last frame of the video it
+ * continues (the job's source is that video, on fal's CDN), fitted like a
+ * member's picture. Before the submit, so a failure here costs nothing.
+ */
+async function lastFrameOf(job: Job, model: VideoModel, { ffmpeg, fal, config }: PreparationDeps, { log, signal }: PreparationScope): Promise<PreparedMedia> {
+  if (!ffmpeg) throw new UnavailableError(localized('extend.noFfmpeg'));
+  let frame: Buffer;
+  try {
+    const video = await downloadVideo(job.imageSourceUrl, { fal, log, signal, maxBytes: config.videoMaxBytes });
+    frame = await lastFrame(ffmpeg, video);
+  } catch (error) {
+    throw new UpstreamError(localized('extend.sourceUnreadable'), 'extend_source', { cause: error, retryable: true });
+  }
+  // Already the video's size, which the model made; fitted all the same should a model make sizes it does not take.
+  const image = await fitPicture(frame, pictureLimitsFor(model.image));
+  const imageUrl = await fal.upload(image.bytes, image.mimeType, `image.${image.extension}`);
+  return { imageUrl, audioUrl: null, imageSha256: null, imageNote: null, detail: `the last frame of job ${job.parentJobId ?? ''}: ${pictureDetail(image)}` };
+}
+
+function pictureDetail(image: FittedPicture): string {
+  return `${image.format} ${image.width}x${image.height}`;
 }

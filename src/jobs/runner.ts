@@ -4,6 +4,8 @@ import type { FalGateway } from '../fal/falGateway.js';
 import { localized } from '../i18n/text.js';
 import type { ModelRegistry } from '../fal/models/registry.js';
 import type { VideoModel } from '../fal/models/videoModel.js';
+import { joinClips } from '../media/video/joinClips.js';
+import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
 import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
@@ -12,7 +14,7 @@ import { prepareMedia } from './preparation.js';
 import { submitWithRetry } from './submitWithRetry.js';
 import { readResult, trackUntilComplete, type StatusPacer, type TrackingDeps } from './tracking.js';
 import type { DeliveredMessage, VideoCourier } from './types.js';
-import { chooseDelivery } from './videoDelivery.js';
+import { chooseDelivery, downloadVideo, wholeVideoUrl } from './videoDelivery.js';
 
 export interface JobRunnerDeps {
   config: Pick<
@@ -24,6 +26,8 @@ export interface JobRunnerDeps {
   models: ModelRegistry;
   lifecycle: JobLifecycle;
   courier: VideoCourier;
+  /** Fits videos to the upload limit and extends them; undefined: links instead, and no Extend. */
+  ffmpeg: FfmpegBinary | undefined;
   now: Clock;
   /** First wait after fal refused a submit as busy without Retry-After (tests shorten it). */
   submitBackoffMs?: number;
@@ -84,8 +88,11 @@ export class JobRunner {
     const { fal, lifecycle, jobs, config } = this.deps;
     const model = this.deps.models.get(reserved.model);
 
-    const { imageUrl, audioUrl, imageSha256, detail } = await prepareMedia(reserved, model, this.deps);
-    const prepared = await lifecycle.move(reserved, 'prepared', { imageUrl, audioUrl, imageSha256 }, detail);
+    const { imageUrl, audioUrl, imageSha256, imageNote, detail } = await prepareMedia(reserved, model, this.deps, {
+      log: lifecycle.log(reserved),
+      signal: this.stopController.signal,
+    });
+    const prepared = await lifecycle.move(reserved, 'prepared', { imageUrl, audioUrl, imageSha256, imageNote }, detail);
     if (await this.answeredAsRepeat(prepared)) return;
 
     if (this.stopping) throw new UnavailableError(localized('error.restarting'));
@@ -174,12 +181,15 @@ export class JobRunner {
         completedAt: current.completedAt ?? completedAt ?? this.deps.now(),
       });
     }
+    let video: Buffer | undefined;
+    if (current.parentJobId !== null && current.fullVideoUrl === null) ({ job: current, video } = await this.joinWithEarlier(current));
     const delivery = await chooseDelivery(current, {
       fal: this.deps.fal,
       videoMaxBytes: config.videoMaxBytes,
+      ffmpeg: this.deps.ffmpeg,
       log: lifecycle.log(current),
       signal: this.stopController.signal,
-    });
+    }, video);
     let message: DeliveredMessage | undefined;
     try {
       message = await courier.deliver(current, delivery);
@@ -191,6 +201,36 @@ export class JobRunner {
       ...deliveredAt(message),
     });
     if (delivered) lifecycle.log(delivered).info({ delivery: delivery.kind }, 'delivered');
+  }
+
+  /**
+   * Extend: fal's new clip joined after the video it continues, uploaded to
+   * fal's storage so the full-quality file has a link (and can be extended in
+   * turn), and recorded before it is delivered so a restart does not join it
+   * again. When the join cannot be made the member still gets the clip fal
+   * made, alone (the message says so): it was paid for.
+   */
+  private async joinWithEarlier(job: Job): Promise<{ job: Job; video: Buffer | undefined }> {
+    const { ffmpeg, fal, config, jobs, lifecycle } = this.deps;
+    const log = lifecycle.log(job);
+    if (!ffmpeg) {
+      log.warn('no ffmpeg to join the extension; delivering the new clip alone');
+      return { job, video: undefined };
+    }
+    try {
+      const earlierJob = await jobs.get(job.parentJobId ?? '');
+      const download = { fal, log, signal: this.stopController.signal, maxBytes: config.videoMaxBytes };
+      const [earlier, clip] = await Promise.all([downloadVideo(wholeVideoUrl(earlierJob), download), downloadVideo(job.videoUrl ?? '', download)]);
+      const joined = await joinClips(ffmpeg, earlier, clip);
+      const fullVideoUrl = await fal.upload(joined.bytes, 'video/mp4', `animate-${job.id.slice(0, 8)}.mp4`);
+      const changes = { fullVideoUrl, videoBytes: joined.bytes.length };
+      await jobs.update(job.id, changes);
+      log.info({ durationSeconds: joined.durationSeconds, bytes: joined.bytes.length }, 'extension joined to the earlier video');
+      return { job: { ...job, ...changes }, video: joined.bytes };
+    } catch (error) {
+      log.warn({ err: error }, 'could not join the extension to the earlier video; delivering the new clip alone');
+      return { job, video: undefined };
+    }
   }
 
   private tracking(): TrackingDeps {

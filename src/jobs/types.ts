@@ -32,6 +32,8 @@ export interface AnimateRequest {
   sourceJobId?: string | undefined;
   /** Only the member sees the reply and the video; nothing is posted in the channel. */
   privateResult?: boolean | undefined;
+  /** Extend (extension.ts): the delivered job this clip continues, and the whole video's length once joined. */
+  extension?: { parentJobId: string; totalDurationSeconds: number };
 }
 
 export type ProgressPhase = 'preparing' | 'waitingForFal' | 'queued' | 'running' | 'delivering';
@@ -50,8 +52,17 @@ export interface ProgressView {
 }
 
 export type Delivery =
-  | { kind: 'file'; bytes: Buffer; fileName: string; url: string }
+  /** `url` is the full-quality file; `fitted` when `bytes` is a smaller copy made to fit the upload limit. */
+  | { kind: 'file'; bytes: Buffer; fileName: string; url: string; fitted?: FittedCopy }
   | { kind: 'link'; url: string; sizeBytes: number | null };
+
+/** What a copy re-encoded to fit Discord's upload limit became. */
+export interface FittedCopy {
+  /** The full-quality file's size. */
+  fullBytes: number;
+  width: number;
+  height: number;
+}
 
 /**
  * Hands the finished video to the member. Implemented by src/discord (the jobs

@@ -23,6 +23,30 @@ export interface BmpHeader {
    * run-length-encoded files.
    */
   fileBytes: number | undefined;
+  /** Where the pixel rows start. */
+  pixelOffset: number;
+  /** Rows stored top row first (a negative stored height) rather than bottom row first. */
+  topDown: boolean;
+  /** Run-length-encoded pixels (RLE4/RLE8), which bmpPixels does not decode. */
+  runLength: boolean;
+  /** For 16- and 32-bit pixels: where each channel sits in the pixel (alpha 0 when there is none). */
+  masks: BmpMasks | undefined;
+  /** For 1-, 4- and 8-bit pixels: the colour table. */
+  palette: BmpPalette | undefined;
+}
+
+export interface BmpMasks {
+  red: number;
+  green: number;
+  blue: number;
+  alpha: number;
+}
+
+export interface BmpPalette {
+  offset: number;
+  /** 4 (blue, green, red, unused) in BITMAPINFOHEADER files, 3 in OS/2 core-header files. */
+  entryBytes: 3 | 4;
+  entries: number;
 }
 
 const FILE_HEADER_BYTES = 14;
@@ -39,6 +63,15 @@ const BI_ALPHABITFIELDS = 6;
 // Where the alpha mask sits: after the three colour masks, both in V3+ headers
 // and right after a 40-byte header with BI_ALPHABITFIELDS.
 const ALPHA_MASK_OFFSET = 66;
+const RED_MASK_OFFSET = 54;
+const GREEN_MASK_OFFSET = 58;
+const BLUE_MASK_OFFSET = 62;
+const COLOURS_USED_OFFSET = 46;
+// Without bit-fields, 16-bit pixels are 5-5-5 and the fourth byte of a 32-bit pixel is unused.
+const DEFAULT_MASKS: Readonly<Record<number, BmpMasks>> = {
+  16: { red: 0x7c00, green: 0x03e0, blue: 0x001f, alpha: 0 },
+  32: { red: 0x00ff0000, green: 0x0000ff00, blue: 0x000000ff, alpha: 0 },
+};
 // BITMAPV5HEADER: bV5CSType, bV5ProfileData (from the start of the DIB header) and bV5ProfileSize.
 const V5_HEADER_BYTES = 124;
 const V5_CS_TYPE_OFFSET = FILE_HEADER_BYTES + 56;
@@ -111,5 +144,44 @@ export function parseBmpHeader(bytes: Buffer): BmpHeader | undefined {
     }
   }
 
-  return { width, height, bitsPerPixel, hasAlpha, requiredBytes, fileBytes };
+  let masks: BmpMasks | undefined;
+  if (bitFields) {
+    // A file too short for its masks is left for the decoder to refuse: checkImage never needs them.
+    masks =
+      bytes.length >= BLUE_MASK_OFFSET + 4
+        ? {
+            red: bytes.readUInt32LE(RED_MASK_OFFSET),
+            green: bytes.readUInt32LE(GREEN_MASK_OFFSET),
+            blue: bytes.readUInt32LE(BLUE_MASK_OFFSET),
+            alpha: hasAlpha ? bytes.readUInt32LE(ALPHA_MASK_OFFSET) : 0,
+          }
+        : undefined;
+  } else {
+    masks = DEFAULT_MASKS[bitsPerPixel];
+  }
+
+  let palette: BmpPalette | undefined;
+  if (bitsPerPixel <= 8) {
+    const core = dibHeaderBytes === CORE_HEADER_BYTES;
+    const entryBytes = core ? 3 : 4;
+    const offset = FILE_HEADER_BYTES + dibHeaderBytes;
+    const declared = core ? 0 : bytes.readUInt32LE(COLOURS_USED_OFFSET);
+    // Zero means "all 2^bits colours"; the table cannot run into the pixels, whatever it claims.
+    const entries = Math.min(declared || 2 ** bitsPerPixel, 2 ** bitsPerPixel, Math.floor((pixelOffset - offset) / entryBytes));
+    palette = { offset, entryBytes, entries: Math.max(0, entries) };
+  }
+
+  return {
+    width,
+    height,
+    bitsPerPixel,
+    hasAlpha,
+    requiredBytes,
+    fileBytes,
+    pixelOffset,
+    topDown,
+    runLength,
+    masks,
+    palette,
+  };
 }

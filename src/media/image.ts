@@ -6,6 +6,7 @@ import { formatMegabytes } from './format.js';
 import type { ImageFormat } from './imageFormat.js';
 import { maxInputPixels, type ImageLimits } from './limits.js';
 import { pictureLength } from './pictureEnd.js';
+import { DAMAGED_PICTURE, displaySize, readSharpHeader, type PictureHeader } from './pictureHeader.js';
 import { looksLike, sniff } from './sniff.js';
 
 export interface CheckedImage {
@@ -28,18 +29,11 @@ const FORMATS: Readonly<Record<string, { format: ImageFormat; mimeType: string; 
   webp: { format: 'webp', mimeType: 'image/webp', extension: 'webp' },
 };
 
-const DAMAGED = localized('media.imageDamaged');
 const ANIMATED = localized('media.animated');
 const TRANSPARENT = localized('media.transparent');
 
 /** What we learn from the header alone, before deciding whether decoding is safe. */
-interface Probe {
-  storedWidth: number;
-  storedHeight: number;
-  /** EXIF orientation 1–8; 5–8 turn the picture a quarter, swapping its sides. */
-  orientation: number;
-  hasAlpha: boolean;
-  frames: number;
+interface Probe extends PictureHeader {
   /** The expensive part, run only once the cheap checks passed. Throws InputError. */
   verifyPixels: () => Promise<void>;
 }
@@ -50,7 +44,7 @@ interface Probe {
  * range, so a tiny file declaring 100000×100000 px costs nothing.
  */
 export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<CheckedImage> {
-  if (bytes.length === 0) throw new InputError(DAMAGED, { logMessage: 'image: zero bytes' });
+  if (bytes.length === 0) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: zero bytes' });
   if (bytes.length > limits.maxBytes) {
     throw new InputError(localized('media.imageTooLarge', { size: formatMegabytes(bytes.length), limit: formatMegabytes(limits.maxBytes) }), {
       logMessage: `image: ${bytes.length} bytes`,
@@ -75,9 +69,7 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
     throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
   }
 
-  const quarterTurn = probe.orientation >= 5 && probe.orientation <= 8;
-  const width = quarterTurn ? probe.storedHeight : probe.storedWidth;
-  const height = quarterTurn ? probe.storedWidth : probe.storedHeight;
+  const { width, height } = displaySize(probe);
   const inRange = (side: number) => side >= limits.minSidePx && side <= limits.maxSidePx;
   if (!inRange(width) || !inRange(height)) {
     throw new InputError(localized('media.imageSides', { width, height, min: limits.minSidePx, max: limits.maxSidePx }));
@@ -94,28 +86,9 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   return { bytes: picture, ...known, width, height, hasAlpha: probe.hasAlpha };
 }
 
-async function probeWithSharp(bytes: Buffer, format: ImageFormat, pixelLimit: number): Promise<Probe> {
-  let metadata: sharp.Metadata;
-  try {
-    // Header only: sharp's pixel limit would hide the real size of an oversized
-    // photo behind a generic error, and reading a header allocates no pixels.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new InputError(DAMAGED, { cause: error, logMessage: `image: sharp could not read the ${format} header` });
-  }
-  const { width, height } = metadata;
-  // Trust the sniff only when libvips agrees; a mismatch means a mangled file.
-  if (metadata.format !== format || width === undefined || height === undefined || width < 1 || height < 1) {
-    throw new InputError(DAMAGED, { logMessage: `image: sniffed ${format}, sharp says ${metadata.format}` });
-  }
-  return {
-    storedWidth: width,
-    storedHeight: height,
-    orientation: metadata.orientation ?? 1,
-    hasAlpha: metadata.hasAlpha,
-    frames: metadata.pages ?? 1,
-    verifyPixels: () => decodeOnce(bytes, format, pixelLimit),
-  };
+async function probeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'>, pixelLimit: number): Promise<Probe> {
+  const header = await readSharpHeader(bytes, format);
+  return { ...header, verifyPixels: () => decodeOnce(bytes, format, pixelLimit) };
 }
 
 /**
@@ -130,13 +103,13 @@ async function decodeOnce(bytes: Buffer, format: ImageFormat, pixelLimit: number
     // and it is ~6× faster than .stats(), which also walks them all (npm run bench).
     await sharp(bytes, { limitInputPixels: pixelLimit, failOn: 'error' }).raw().toBuffer();
   } catch (error) {
-    throw new InputError(DAMAGED, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
+    throw new InputError(DAMAGED_PICTURE, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
   }
 }
 
 function probeBmp(bytes: Buffer): Probe {
   const header = parseBmpHeader(bytes);
-  if (header === undefined) throw new InputError(DAMAGED, { logMessage: 'image: malformed BMP header' });
+  if (header === undefined) throw new InputError(DAMAGED_PICTURE, { logMessage: 'image: malformed BMP header' });
   const { requiredBytes } = header;
   return {
     storedWidth: header.width,
@@ -144,10 +117,11 @@ function probeBmp(bytes: Buffer): Probe {
     orientation: 1,
     hasAlpha: header.hasAlpha,
     frames: 1,
+    compression: undefined,
     verifyPixels: () => {
       if (requiredBytes !== undefined && bytes.length < requiredBytes) {
         return Promise.reject(
-          new InputError(DAMAGED, { logMessage: `image: BMP has ${bytes.length} of ${requiredBytes} bytes` }),
+          new InputError(DAMAGED_PICTURE, { logMessage: `image: BMP has ${bytes.length} of ${requiredBytes} bytes` }),
         );
       }
       return Promise.resolve();

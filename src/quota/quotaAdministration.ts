@@ -7,6 +7,7 @@ import { clipCostCents } from './cost.js';
 import { periodWindow, type PeriodWindow } from './periods.js';
 import { columnsFromSettings, effectiveRules, isExempt, normalisePatch, sameSetting, settingsFromRow, validatePatch } from './policy.js';
 import { QuotaStore, type Spender } from './quotaStore.js';
+import { everyDaySoFar, type DailySpend } from './spendByDay.js';
 import type { AuditEntry, ChangeOptions, ChangeSource, MemberUsage, QuotaAdmin, QuotaOverview, SettingChange } from './quotaTypes.js';
 import { QUOTA_SETTINGS, type GuildSettings, type ListSetting, type QuotaRules, type QuotaSetting, type SettingsPatch } from './rules.js';
 
@@ -147,6 +148,16 @@ export class QuotaAdministration implements QuotaAdmin {
     const rules = this.rulesOf(settingsFromRow(await this.quotaStore.findGuild(db, guildId)));
     const period = periodWindow(rules.budgetPeriod, this.deps.now());
     return { period, spenders: await this.quotaStore.topSpenders(db, guildId, period, limit) };
+  }
+
+  /** This period's spending per UTC day, the server's or (with `userId`) one member's, and the server's budget. */
+  async spendByDay(guildId: string, userId: string | null = null): Promise<DailySpend> {
+    const { db } = this.quotaStore;
+    const nowMs = this.deps.now();
+    const rules = this.rulesOf(settingsFromRow(await this.quotaStore.findGuild(db, guildId)));
+    const period = periodWindow(rules.budgetPeriod, nowMs);
+    const rows = await this.quotaStore.spendByDay(db, guildId, period, userId);
+    return { period, budgetCents: rules.budgetCents, days: everyDaySoFar(period, nowMs, rows) };
   }
 
   private rulesOf(settings: GuildSettings): QuotaRules {

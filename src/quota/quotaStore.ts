@@ -211,6 +211,26 @@ export class QuotaStore {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /**
+   * Signed spend per UTC day in a window, by the day each job was reserved in
+   * (as every usage figure counts it); days without rows are left out. `day`
+   * is whole days since the epoch: integer division is the same on both engines.
+   */
+  async spendByDay(db: Db, guildId: string, window: Window, userId: string | null): Promise<Array<{ day: number; cents: number }>> {
+    const day = sql<number>`reserved_at / 86400000`;
+    const rows = await db
+      .selectFrom('quota_ledger')
+      .select([day.as('day'), signedCents.as('cents')])
+      .where('guild_id', '=', guildId)
+      .$if(userId !== null, (qb) => qb.where('user_id', '=', userId ?? ''))
+      .where('reserved_at', '>=', window.startMs)
+      .where('reserved_at', '<', window.endMs)
+      .groupBy(day)
+      .orderBy(day)
+      .execute();
+    return rows.map((row) => ({ day: Number(row.day), cents: Number(row.cents) }));
+  }
+
   async topSpenders(db: Db, guildId: string, window: Window, limit: number): Promise<Spender[]> {
     const rows = await db
       .selectFrom('quota_ledger')

@@ -1,5 +1,6 @@
 import type { PeriodWindow } from './periods.js';
 import type { Spender } from './quotaStore.js';
+import type { DailySpend } from './spendByDay.js';
 import type { GuildSettings, ListSetting, QuotaDefaults, QuotaRules, QuotaSetting, SettingsPatch } from './rules.js';
 
 /**
@@ -133,4 +134,6 @@ export interface QuotaAdmin {
   /** How many audit entries the server has (for paging). */
   historyLength(guildId: string): Promise<number>;
   top(guildId: string, limit?: number): Promise<{ period: PeriodWindow; spenders: Spender[] }>;
+  /** This period's spending per UTC day (zero days included), the server's or one member's, with the server's budget. */
+  spendByDay(guildId: string, userId?: string | null): Promise<DailySpend>;
 }

@@ -244,6 +244,23 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0008_media_extend': {
+    async up(db: Kysely<unknown>) {
+      // What was done to the member's picture so the model takes it (one line), shown to the member.
+      await db.schema.alterTable('jobs').addColumn('image_note', 'text').execute();
+      // Extend: the finished job whose video this one continues, and the length of the whole video.
+      await db.schema.alterTable('jobs').addColumn('parent_job_id', 'varchar(40)').execute();
+      await db.schema.alterTable('jobs').addColumn('total_duration_seconds', 'integer').execute();
+      // An extension's joined video, uploaded to fal's storage: what it delivers.
+      await db.schema.alterTable('jobs').addColumn('full_video_url', 'text').execute();
+      await sql`update jobs set total_duration_seconds = duration_seconds`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      for (const column of ['full_video_url', 'total_duration_seconds', 'parent_job_id', 'image_note']) {
+        await db.schema.alterTable('jobs').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -60,6 +60,14 @@ export interface JobsTable {
   delivered_message_id: string | null;
   /** 0/1: the member's results are private (ephemeral; never posted in the channel). */
   private_result: Generated<number>;
+  /** What was done to the member's picture so the model takes it, in one line. */
+  image_note: string | null;
+  /** Extend: the delivered job whose video this one continues. */
+  parent_job_id: string | null;
+  /** The delivered video's length: this clip plus every clip it extends (null on rows from before 0004: duration_seconds). */
+  total_duration_seconds: number | null;
+  /** An extension's joined video on fal's storage. */
+  full_video_url: string | null;
 }
 
 export interface JobEventsTable {

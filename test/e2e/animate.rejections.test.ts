@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wan25 } from '../../src/fal/models/wan25.js';
+import { PICTURE_MAX_INPUT_BYTES } from '../../src/media/limits.js';
 import { animate, contentOf, finalMessage, startHarness, type AnimateOptions, type Harness } from '../support/harness.js';
+import { SVG, noisyImage } from '../support/hostileFiles.js';
 import { makeImage } from '../support/images.js';
+import { pixelBombPng } from '../support/mediaFiles.js';
 
 /**
- * Every input the model cannot use is refused with its own sentence before
- * anything is paid: fal sees no upload and no submit.
+ * Every input the model cannot use, and that cannot be fixed, is refused with
+ * its own sentence before anything is paid: fal sees no upload and no submit.
+ * (Pictures that can be fixed are: test/e2e/pictureFixes.test.ts.)
  */
 describe('/animate refuses bad input before paying fal', () => {
   let harness: Harness;
@@ -29,43 +32,44 @@ describe('/animate refuses bad input before paying fal', () => {
     return { text, ephemeral };
   }
 
-  it('refuses a GIF, naming what it looks like', async () => {
-    const { text } = await refusal({ image: await makeImage(400, 400, 'gif'), imageName: 'cat.gif', imageContentType: 'image/gif' });
-    expect(text).toMatch(/JPEG, PNG, BMP or WEBP/);
-    expect(text).toMatch(/GIF/);
+  it('refuses an SVG, which is never rendered, naming what it looks like', async () => {
+    const { text } = await refusal({ image: SVG, imageName: 'cat.svg', imageContentType: 'image/svg+xml' });
+    expect(text).toMatch(/not a picture I can use \(JPEG, PNG, WEBP, BMP, GIF/);
+    expect(text).toMatch(/SVG/);
   });
 
   it('refuses a text file named .png, whatever it claims to be', async () => {
     const { text } = await refusal({ image: Buffer.from('definitely not a picture\n'.repeat(20)), imageName: 'cat.png' });
-    expect(text).toMatch(/JPEG, PNG, BMP or WEBP/);
+    expect(text).toMatch(/not a picture I can use \(JPEG, PNG, WEBP, BMP, GIF/);
   });
 
-  it('refuses a picture 359 px wide', async () => {
-    const { text } = await refusal({ image: await makeImage(359, 600) });
-    expect(text).toMatch(/359×600 px/);
-    expect(text).toMatch(/between 360 and 2000 px/);
+  it('refuses a picture too long and thin for any scale to fit (4000×300)', async () => {
+    const { text } = await refusal({ image: await makeImage(4000, 300) });
+    expect(text).toMatch(/4000×300 px, too long and thin/);
+    expect(text).toMatch(/between 360 and 2000 px\. Please crop it\./);
   });
 
-  it('refuses a picture 2001 px tall', async () => {
-    const { text } = await refusal({ image: await makeImage(800, 2001, 'jpeg') });
-    expect(text).toMatch(/800×2001 px/);
+  it('refuses a header promising more pixels than it will ever decode', async () => {
+    const { text } = await refusal({ image: pixelBombPng(9_000, 9_000) });
+    expect(text).toMatch(/9000×9000 px \(81 megapixels\); the limit is 67 megapixels/);
   });
 
-  it('refuses a PNG with transparency and says why', async () => {
-    const { text } = await refusal({ image: await makeImage(512, 512, 'png', { alpha: true }) });
-    expect(text).toMatch(/transparen|alpha/i);
+  it('refuses a damaged picture', async () => {
+    const whole = await noisyImage(512, 512).png().toBuffer();
+    const { text } = await refusal({ image: whole.subarray(0, Math.floor(whole.length / 2)) });
+    expect(text).toMatch(/empty or damaged/);
   });
 
-  it('refuses a file Discord says is over 10 MB at once and privately', async () => {
-    const { text, ephemeral } = await refusal({ image: await makeImage(512, 512), declaredSize: wan25.image.maxBytes + 1 });
-    expect(text).toMatch(/10 MB/);
+  it('refuses a file Discord says is over 25 MB at once and privately', async () => {
+    const { text, ephemeral } = await refusal({ image: await makeImage(512, 512), declaredSize: PICTURE_MAX_INPUT_BYTES + 1 });
+    expect(text).toMatch(/25 MB/);
     expect(ephemeral).toBe(true);
   });
 
-  it('stops downloading a file over 10 MB that claims to be small', async () => {
-    const big = Buffer.concat([await makeImage(512, 512), Buffer.alloc(wan25.image.maxBytes)]);
+  it('stops downloading a file over 25 MB that claims to be small', async () => {
+    const big = Buffer.concat([await makeImage(512, 512), Buffer.alloc(PICTURE_MAX_INPUT_BYTES)]);
     const { text } = await refusal({ image: big, declaredSize: 1000 });
-    expect(text).toMatch(/10 MB/);
+    expect(text).toMatch(/larger than 25 MB/);
   });
 
   it('refuses a prompt of 801 characters at once and privately', async () => {

@@ -27,15 +27,16 @@ describe('the buttons on a finished video', () => {
     return { handle, ...video };
   }
 
-  it('shows Re-roll, Remix, Render final and Details on the delivered message', async () => {
+  it('shows Re-roll, Remix, Render final, Details and Extend on the delivered message', async () => {
     const { handle } = await firstVideo();
-    expect(buttonsOf(handle.originalMessage()).map((button) => button.label)).toEqual(['Re-roll', 'Remix', 'Render final', 'Details']);
+    expect(buttonsOf(handle.originalMessage()).map((button) => button.label)).toEqual(['Re-roll', 'Remix', 'Render final', 'Details', 'Extend']);
     const [job] = await harness.app.jobRepository.inStates(['delivered']);
     expect(buttonsOf(handle.originalMessage()).map((button) => button.custom_id)).toEqual([
       `reroll:${job!.id}`,
       `remix:${job!.id}`,
       `final:${job!.id}`,
       `details:${job!.id}`,
+      `extend:${job!.id}`,
     ]);
   });
 
@@ -100,7 +101,7 @@ describe('the buttons on a finished video', () => {
     const sayings = click.events().filter((event) => /does not promise the same motion/.test(contentOf(event)));
     expect(sayings).toHaveLength(1);
     // The final render is at the best allowed resolution: no Render final on it.
-    expect(buttonsOf(click.originalMessage()).map((b) => b.label)).toEqual(['Re-roll', 'Remix', 'Details']);
+    expect(buttonsOf(click.originalMessage()).map((b) => b.label)).toEqual(['Re-roll', 'Remix', 'Details', 'Extend']);
   });
 
   it('Details: privately, the prompt fal used, seed, model, resolution, duration, cost and fal\'s times', async () => {
@@ -160,7 +161,7 @@ describe('the buttons when the video is posted in the channel (the interaction t
     harness.fal.release(job.requestId!);
     const post = await harness.discord.waitFor(() => harness.discord.channelMessages[0]);
     await harness.app.jobs.idle();
-    expect(buttonsOf(post.body).map((button) => button.label)).toEqual(['Re-roll', 'Remix', 'Render final', 'Details']);
+    expect(buttonsOf(post.body).map((button) => button.label)).toEqual(['Re-roll', 'Remix', 'Render final', 'Details', 'Extend']);
     const delivered = await harness.app.jobRepository.get(job.id);
     expect(delivered.deliveredMessageId).toBe(post.messageId);
 

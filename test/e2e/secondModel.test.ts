@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createModelRegistry } from '../../src/fal/models/registry.js';
@@ -72,13 +73,20 @@ describe('a second model, registered by a test alone', () => {
     ]);
   });
 
-  it('holds the picture to the model\'s own size limits', async () => {
+  it('fits the picture to the model\'s own size limits', async () => {
     harness = await startHarness({ models: createModelRegistry([motionLite, wan25]) });
-    // 1200 px is fine for WAN 2.5, too large for this model.
+    // 1200 px is fine for WAN 2.5, too large for this model: scaled to its 1024 px.
     const handle = await animate(harness, { image: await makeImage(1200, 800), prompt: 'waves roll in' });
     const final = await finalMessage(handle);
-    expect(contentOf(final)).toMatch(/1200×800 px; each side must be between 256 and 1024 px/);
-    expect(harness.fal.submits).toHaveLength(0);
+    expect(contentOf(final)).toContain('I adjusted your picture: scaled 1200×800 → 1024×683');
+    const [submit] = harness.fal.submits;
+    const sent = harness.fal.uploads.find((upload) => upload.fileUrl === submit?.input.start_image_url);
+    expect(await sharp(sent!.bytes).metadata()).toMatchObject({ width: 1024, height: 683 });
+
+    // Too long and thin for 256–1024 px whatever the scale: refused, naming this model's limits.
+    const thin = await finalMessage(await animate(harness, { image: await makeImage(1200, 200), prompt: 'waves roll in' }));
+    expect(contentOf(thin)).toMatch(/1200×200 px, too long and thin for the model: .*each side must be between 256 and 1024 px/);
+    expect(harness.fal.submits).toHaveLength(1);
   });
 
   it('shows a report id for a bug in the pipeline, logs the same id, and refunds', async () => {

@@ -16,7 +16,7 @@ import {
   type UploadedFile,
 } from './fakeDiscordHttp.js';
 import { withComponentIds, type ComponentJson } from './fakeDiscordComponents.js';
-import { applyMessageEdit, messageObject, snowflake, type FakeAttachment, type MessageInit } from './fakeDiscordPayloads.js';
+import { DEFAULT_ATTACHMENT_SIZE_LIMIT, applyMessageEdit, messageObject, snowflake, type FakeAttachment, type MessageInit } from './fakeDiscordPayloads.js';
 import { FormErrors, checkCommandList, checkMessage, checkModal, isEmptyMessage } from './fakeDiscordValidation.js';
 
 export interface InteractionState {
@@ -124,6 +124,7 @@ const errors = {
   alreadyAcknowledged: { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } },
   invalidWebhookToken: { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } },
   emptyMessage: { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } },
+  requestEntityTooLarge: { status: 413, body: { message: 'Request entity too large', code: 40005 } },
 } satisfies Record<string, FakeResponse>;
 
 const API_PREFIX = '/api/v10';
@@ -260,7 +261,7 @@ export class FakeDiscordRest {
     if (state.acknowledged) return errors.alreadyAcknowledged;
     const body = req.body as { type: number; data?: Record<string, unknown> };
     // A refused answer acknowledges nothing: the bot may still answer properly in time.
-    const invalid = this.checkCallback(state, body, req.files.length > 0);
+    const invalid = this.checkCallback(state, body, req.files.length > 0) ?? overUploadLimit(state, req);
     if (invalid) return invalid;
     state.acknowledged = true;
     const data = body.data ?? {};
@@ -356,7 +357,7 @@ export class FakeDiscordRest {
     const checked = this.checkWebhook(appId!, token!);
     if ('status' in checked) return checked;
     const { state, headers } = checked;
-    const invalid = checkNewMessage(req);
+    const invalid = checkNewMessage(req) ?? overUploadLimit(state, req);
     if (invalid) return { ...invalid, headers };
     const message = this.createInteractionMessage(state);
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, state.channelId), false);
@@ -375,7 +376,7 @@ export class FakeDiscordRest {
     const checked = this.checkWebhookMessage(appId!, token!, messageRef!);
     if ('status' in checked) return checked;
     const { state, message, headers } = checked;
-    const invalid = checkEdit(req, message);
+    const invalid = checkEdit(req, message) ?? overUploadLimit(state, req);
     if (invalid) return { ...invalid, headers };
     applyMessageEdit(message, (req.body ?? {}) as Record<string, unknown>, this.hostUploads(req, state.channelId), true);
     state.events.push({ kind: 'edit', body: req.body, files: req.files, messageId: messageRef!, at: Date.now() });
@@ -580,6 +581,12 @@ function checkNewMessage(req: FakeRequest): FakeResponse | undefined {
   const problems = new FormErrors();
   checkMessage(problems, [], req.body);
   return problems.response() ?? (isEmptyMessage(req.body, req.files.length > 0) ? errors.emptyMessage : undefined);
+}
+
+/** A file over the interaction's `attachment_size_limit` is refused, as Discord refuses it (40005). */
+function overUploadLimit(state: InteractionState, req: FakeRequest): FakeResponse | undefined {
+  const limit = Number(state.payload.attachment_size_limit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT);
+  return req.files.some((file) => file.bytes.length > limit) ? errors.requestEntityTooLarge : undefined;
 }
 
 function checkEdit(req: FakeRequest, message: Record<string, unknown>): FakeResponse | undefined {

@@ -11,7 +11,7 @@ import { createFakeCdn } from './fal/cdn.js';
 import type { FalErrorResponse } from './fal/errors.js';
 import type { FakeFalCallKind, RecordedFalCall } from './fal/http.js';
 import type { FakeFalJobState } from './fal/job.js';
-import { createFakeQueue, type FakeFalSubmit } from './fal/queue.js';
+import { createFakeQueue, type FakeFalSubmit, type FakeImageRefusal } from './fal/queue.js';
 import type { FalScript } from './fal/scripts.js';
 import { startFakeFalServer } from './fal/server.js';
 import { createFakeStorage, type FakeUpload } from './fal/storage.js';
@@ -21,7 +21,8 @@ import { JWKS_PATH, createFakeWebhooks, type SentWebhook, type WebhookKind } fro
 export { falInfraError, falValidationError, type FalErrorResponse } from './fal/errors.js';
 export type { FakeFalCallKind, RecordedFalCall } from './fal/http.js';
 export type { FakeFalJobState } from './fal/job.js';
-export type { FakeFalSubmit } from './fal/queue.js';
+export type { FakeFalSubmit, FakeImageRefusal } from './fal/queue.js';
+export { FAL_IMAGE_LIMITS, judgeImage, type FalSeenImage } from './fal/imageLimits.js';
 export { DEFAULT_FAL_SCRIPT, step, type FalOutput, type FalScript, type FalStep } from './fal/scripts.js';
 export type { FakeUpload } from './fal/storage.js';
 export type { SentWebhook, WebhookKind } from './fal/webhooks.js';
@@ -36,6 +37,8 @@ export interface FakeFal {
   readonly calls: RecordedFalCall[];
   /** Only accepted (queued) submits, including those whose answer was lost, held or broken off. */
   readonly submits: FakeFalSubmit[];
+  /** Submits the model refused (422) because of their picture: WAN 2.5 checks it as the real one does (fal/imageLimits.ts). */
+  readonly imageRefusals: FakeImageRefusal[];
   /** Completed uploads (initiate + PUT). */
   readonly uploads: FakeUpload[];
   /** A FIFO consumed one per authorised submit attempt; when empty the default script is used. Checked at once. */
@@ -82,6 +85,7 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     baseUrl: server.baseUrl,
     calls: server.calls,
     submits: queue.submits,
+    imageRefusals: queue.imageRefusals,
     uploads: storage.uploads,
     scriptNext: (script) => queue.scriptNext(script),
     setDefaultScript: (script) => queue.setDefaultScript(script),

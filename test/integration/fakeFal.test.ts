@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, ValidationError, createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { falInfraError, falValidationError, startFakeFal, step, type FakeFal } from '../fakes/fakeFal.js';
+import { animatedWebp } from '../support/hostileFiles.js';
+import { gradient, makeImage } from '../support/images.js';
 
 const ENDPOINT = 'fal-ai/wan-25-preview/image-to-video';
 const FAL_HOSTS = /^https:\/\/(queue\.fal\.run|fal\.run|rest\.fal\.ai|rest\.alpha\.fal\.ai|v3\.fal\.media)/;
@@ -356,5 +358,36 @@ describe('fake fal on the wire', () => {
     const accepted = await fake.waitFor(() => fake.submits[0]);
     expect(accepted.requestId).toBe((await submit).request_id);
     await expect(fake.waitFor(() => false, 30)).rejects.toThrow(/timed out/);
+  });
+});
+
+describe("the fake's WAN 2.5 checks the picture as fal does", () => {
+  async function submitWith(picture: Buffer, contentType: string): Promise<unknown> {
+    const imageUrl = await fal.storage.upload(new Blob([new Uint8Array(picture)], { type: contentType }));
+    return fal.queue.submit(ENDPOINT, { input: { prompt: 'the cat waves', image_url: imageUrl } }).then(
+      () => 'accepted',
+      (error: unknown) => error,
+    );
+  }
+
+  it.each([
+    ['a PNG with an alpha channel', () => makeImage(512, 512, 'png', { alpha: true }), 'image/png', 'unsupported_image_format'],
+    ['a GIF', () => makeImage(400, 400, 'gif'), 'image/gif', 'unsupported_image_format'],
+    ['an animated WEBP', () => animatedWebp(400, 400), 'image/webp', 'unsupported_image_format'],
+    ['a picture 300 px wide', () => makeImage(300, 600), 'image/png', 'image_too_small'],
+    ['a picture 2400 px wide', () => makeImage(2400, 1600), 'image/png', 'image_too_large'],
+    ['a 12 MB PNG', () => gradient(2000, 2000).png({ compressionLevel: 0 }).toBuffer(), 'image/png', 'file_too_large'],
+    ['text', () => Promise.resolve(Buffer.from('not a picture')), 'image/png', 'image_load_error'],
+  ])('refuses %s with a 422 of its type, queueing nothing', async (_label, make, contentType, type) => {
+    const error = await submitWith(await make(), contentType);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(((error as ValidationError).body as { detail: Array<{ type: string }> }).detail[0]?.type).toBe(type);
+    expect(fake.submits).toEqual([]);
+    expect(fake.imageRefusals.map((refusal) => refusal.type)).toEqual([type]);
+  });
+
+  it('accepts a picture in range, and says what it saw', async () => {
+    expect(await submitWith(await makeImage(2000, 360, 'jpeg'), 'image/jpeg')).toBe('accepted');
+    expect(fake.submits[0]?.image).toMatchObject({ format: 'jpeg', width: 2000, height: 360, hasAlpha: false, frames: 1 });
   });
 });

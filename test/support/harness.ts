@@ -11,6 +11,7 @@ import type { Clock } from '../../src/util/clock.js';
 import type { ModelRegistry } from '../../src/fal/models/registry.js';
 import type { QuotaService } from '../../src/quota/quotaTypes.js';
 import type { Job } from '../../src/jobs/job.js';
+import type { FfmpegBinary } from '../../src/media/video/locateFfmpeg.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
 import { TEST_POSTGRES_URL, dropSchema, uniqueSchema, type TestEngine } from './engines.js';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   logLevel?: string;
   /** What the router answers instead of commands/registry.ts (router tests add handlers of every kind). */
   interactionHandlers?: readonly InteractionHandler[];
+  /** The bot's ffmpeg; null runs it without one. Defaults to what the bot finds itself (the npm package's, in tests). */
+  ffmpeg?: FfmpegBinary | null;
   /** First wait after fal refused a submit as busy without Retry-After (the app's default is seconds). */
   submitBackoffMs?: number;
 }
@@ -130,6 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.now ? { now: options.now } : {}),
       ...(options.models ? { models: options.models } : {}),
       ...(options.interactionHandlers ? { interactionHandlers: options.interactionHandlers } : {}),
+      ...(options.ffmpeg !== undefined ? { ffmpeg: options.ffmpeg } : {}),
       ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
       ...(schema ? { store: { schema } } : {}),
     });

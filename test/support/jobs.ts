@@ -44,6 +44,10 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     deliveredChannelId: null,
     deliveredMessageId: null,
     privateResult: false,
+    imageNote: null,
+    parentJobId: null,
+    totalDurationSeconds: 5,
+    fullVideoUrl: null,
     ...overrides,
   };
 }

@@ -79,3 +79,44 @@ export function writeWav(seconds: number, sampleRate = 8000): Buffer {
   for (let i = 0; i < samples; i += 1) data[i] = 128 + Math.round(100 * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
   return Buffer.concat([header, data]);
 }
+
+/**
+ * A 32-bit BMP with an alpha mask (BITMAPINFOHEADER + BI_ALPHABITFIELDS), rows
+ * bottom-up, every pixel the same colour and `alpha(x, y)` (y counted from the top).
+ */
+export function writeBmpWithAlpha(
+  width: number,
+  height: number,
+  alpha: (x: number, y: number) => number,
+  colour: { r: number; g: number; b: number } = { r: 40, g: 90, b: 160 },
+): Buffer {
+  const headerBytes = 14 + 40 + 16;
+  const pixelBytes = width * height * 4;
+  const header = Buffer.alloc(headerBytes);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(headerBytes + pixelBytes, 2);
+  header.writeUInt32LE(headerBytes, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(width, 18);
+  header.writeInt32LE(height, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(32, 28);
+  header.writeUInt32LE(6, 30); // BI_ALPHABITFIELDS
+  header.writeUInt32LE(pixelBytes, 34);
+  header.writeUInt32LE(0x00ff0000, 54);
+  header.writeUInt32LE(0x0000ff00, 58);
+  header.writeUInt32LE(0x000000ff, 62);
+  header.writeUInt32LE(0xff000000, 66);
+  const pixels = Buffer.alloc(pixelBytes);
+  for (let y = 0; y < height; y += 1) {
+    const row = height - 1 - y;
+    for (let x = 0; x < width; x += 1) {
+      const at = (row * width + x) * 4;
+      pixels[at] = colour.b;
+      pixels[at + 1] = colour.g;
+      pixels[at + 2] = colour.r;
+      pixels[at + 3] = alpha(x, y);
+    }
+  }
+  return Buffer.concat([header, pixels]);
+}

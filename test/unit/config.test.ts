@@ -37,6 +37,15 @@ describe('parseConfig', () => {
     expect(problems.join('\n')).toMatch(/FAL_KEY/);
   });
 
+  it('takes FFMPEG_PATH only as an absolute path, and PATH as the search path for ffmpeg', () => {
+    expect(parseConfig(valid).ffmpeg).toEqual({ path: undefined, searchPath: undefined });
+    expect(parseConfig({ ...valid, FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg', PATH: '/usr/bin:/bin' }).ffmpeg).toEqual({
+      path: '/opt/ffmpeg/bin/ffmpeg',
+      searchPath: '/usr/bin:/bin',
+    });
+    expect(problemsOf({ ...valid, FFMPEG_PATH: 'ffmpeg' })).toEqual(['FFMPEG_PATH must be an absolute path to the ffmpeg binary']);
+  });
+
   it('treats blank values as unset', () => {
     const config = parseConfig({ ...valid, FAL_BASE_URL: '  ', LOG_LEVEL: '' });
     expect(config.fal.baseUrl).toBeUndefined();

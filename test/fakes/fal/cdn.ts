@@ -24,6 +24,8 @@ export interface FakeCdn {
   readonly routes: FakeRoute[];
   /** Serves `file` at `path` (starting /files/); returns its public URL. */
   publish(path: string, file: CdnFile): string;
+  /** The file a public URL of this CDN serves, as the model's own download of an input would get it. */
+  fileAt(url: string): CdnFile | undefined;
 }
 
 export function cdnUrl(path: string): string {
@@ -63,6 +65,9 @@ export function createFakeCdn(): FakeCdn {
     publish(path, file) {
       files.set(path, file);
       return cdnUrl(path);
+    },
+    fileAt(url) {
+      return url.startsWith(`${CDN_ORIGIN}/`) ? files.get(new URL(url).pathname) : undefined;
     },
   };
 }

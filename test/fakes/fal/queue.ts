@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { FakeCdn } from './cdn.js';
 import { falInfraError } from './errors.js';
 import { createGate } from './gate.js';
+import { WAN25_ENDPOINT, judgeImage, type FalSeenImage } from './imageLimits.js';
 import { isAuthorised, sendError, sendJson, type FakeRoute, type IncomingCall } from './http.js';
 import { FakeJob, type FakeFalJobState, type RequestLog } from './job.js';
 import type { FakeWebhooks, WebhookKind } from './webhooks.js';
@@ -28,12 +29,25 @@ export interface FakeFalSubmit {
   input: any;
   headers: Record<string, string>;
   query: Record<string, string>;
+  /** The picture at `image_url` as the model read it, when the fake checked it (WAN 2.5, a file on its CDN). */
+  image: FalSeenImage | undefined;
+}
+
+/** A submit the model refused for its picture (422), with what it made of it. */
+export interface FakeImageRefusal {
+  endpointId: string;
+  imageUrl: string;
+  image: FalSeenImage | undefined;
+  /** fal's `detail[0].type`: 'image_too_small', 'unsupported_image_format'… */
+  type: string;
 }
 
 export interface FakeQueue {
   readonly routes: FakeRoute[];
   /** Only accepted (queued) submits, including those whose answer was lost, held or broken off. */
   readonly submits: FakeFalSubmit[];
+  /** Submits refused because of their picture. */
+  readonly imageRefusals: FakeImageRefusal[];
   /** A FIFO consumed one per authorised submit attempt; when empty the default script is used. */
   scriptNext(script: FalScript): void;
   setDefaultScript(script: FalScript): void;
@@ -58,6 +72,7 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
   const scripts: FalScript[] = [];
   const jobs = new Map<string, FakeJob>();
   const submits: FakeFalSubmit[] = [];
+  const imageRefusals: FakeImageRefusal[] = [];
   const streams = new Set<OpenStream>();
   let heldSubmits = createGate();
 
@@ -118,13 +133,28 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       sendError(res, first.error);
       return;
     }
-    const requestId = randomUUID();
     const [, app = '', subPath = ''] = incoming.match;
+    const endpointId = `${app}${subPath}`;
+    const input = (call.json ?? {}) as Record<string, unknown>;
+    // The model downloads its picture and checks it before anything is queued or paid.
+    let image: FalSeenImage | undefined;
+    const picture = endpointId === WAN25_ENDPOINT && typeof input.image_url === 'string' ? options.cdn.fileAt(input.image_url) : undefined;
+    if (picture) {
+      const verdict = await judgeImage(picture.bytes);
+      if (!verdict.ok) {
+        const detail = (verdict.error.body as { detail: Array<{ type: string }> }).detail[0];
+        imageRefusals.push({ endpointId, imageUrl: String(input.image_url), image: verdict.image, type: detail?.type ?? '' });
+        sendError(res, verdict.error);
+        return;
+      }
+      image = verdict.image;
+    }
+    const requestId = randomUUID();
     appOf.set(requestId, app);
-    const job = new FakeJob(requestId, (call.json ?? {}) as Record<string, unknown>, script, { publishVideo, callWebhook });
+    const job = new FakeJob(requestId, input, script, { publishVideo, callWebhook });
     job.webhookUrl = call.query.fal_webhook;
     jobs.set(requestId, job);
-    submits.push({ requestId, endpointId: `${app}${subPath}`, input: call.json, headers: call.headers, query: call.query });
+    submits.push({ requestId, endpointId, input: call.json, headers: call.headers, query: call.query, image });
     const answer = { request_id: requestId, ...queueUrls(requestId), queue_position: job.queuePosition };
     switch (first?.kind) {
       case 'submitAnswerLost':
@@ -268,6 +298,7 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       { kind: 'result', methods: ['GET'], pattern: REQUEST_PATH(''), handle: result },
     ],
     submits,
+    imageRefusals,
     scriptNext(script) {
       scripts.push(checkScript(script));
     },

@@ -3,12 +3,13 @@ import { wan25 } from '../../../src/fal/models/wan25.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { checkAudio } from '../../../src/media/audio.js';
+import { fitPicture, pictureLimitsFor } from '../../../src/media/fitPicture.js';
 import { checkImage } from '../../../src/media/image.js';
 import { POLYGLOT_HTML, POLYGLOT_ZIP, animatedWebp, exifRotatedJpeg, noisyImage } from '../../support/hostileFiles.js';
-import { pixelBombPng, writeBmp, writeWav } from '../../support/mediaFiles.js';
+import { pixelBombPng, writeBmp, writeBmpWithAlpha, writeWav } from '../../support/mediaFiles.js';
 
 /**
- * Random and mutated files through checkImage and checkAudio: whatever the
+ * Random and mutated files through checkImage, fitPicture and checkAudio: whatever the
  * bytes, the answer is a result within the model's limits or an InputError
  * with a sentence for the member. Anything else (a TypeError, a RangeError from
  * a Buffer read, a hang) is a bug.
@@ -126,7 +127,7 @@ const mutations: Record<string, Mutation> = {
 };
 
 /** A result must be one the model accepts; a refusal must be an InputError with a sentence. */
-function verdict(kind: 'image' | 'audio', input: Buffer, outcome: { value?: unknown; error?: unknown }): string | undefined {
+function verdict(kind: Kind, input: Buffer, outcome: { value?: unknown; error?: unknown }): string | undefined {
   if ('error' in outcome) {
     const { error } = outcome;
     if (!(error instanceof InputError)) return `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
@@ -135,14 +136,18 @@ function verdict(kind: 'image' | 'audio', input: Buffer, outcome: { value?: unkn
     }
     return undefined;
   }
-  if (kind === 'image') {
-    const image = outcome.value as Awaited<ReturnType<typeof checkImage>>;
+  if (kind === 'image' || kind === 'picture') {
+    const image = outcome.value as Awaited<ReturnType<typeof fitPicture>> & { hasAlpha?: boolean };
     const inRange = (side: number) => Number.isInteger(side) && side >= wan25.image.minSidePx && side <= wan25.image.maxSidePx;
     if (!['jpeg', 'png', 'bmp', 'webp'].includes(image.format)) return `accepted format ${image.format}`;
     if (!inRange(image.width) || !inRange(image.height)) return `accepted ${image.width}×${image.height} px`;
-    if (image.format === 'png' && image.hasAlpha) return 'accepted a PNG with alpha';
+    if (image.format === 'png' && image.hasAlpha === true) return 'accepted a PNG with alpha';
     if (image.bytes.length === 0 || image.bytes.length > wan25.image.maxBytes) return `accepted ${image.bytes.length} bytes`;
-    if (!input.subarray(0, image.bytes.length).equals(image.bytes)) return 'returned bytes that are not a prefix of the input';
+    // fitPicture re-encodes, and must then say so; what it leaves alone is the member's own bytes.
+    const reencoded = kind === 'picture' && image.changes.length > 0;
+    if (!reencoded && !input.subarray(0, image.bytes.length).equals(image.bytes)) {
+      return 'returned bytes that are not a prefix of the input';
+    }
     return undefined;
   }
   const audio = outcome.value as Awaited<ReturnType<typeof checkAudio>>;
@@ -153,6 +158,13 @@ function verdict(kind: 'image' | 'audio', input: Buffer, outcome: { value?: unkn
   if (audio.bytes.length > wan25.audio.maxBytes) return `accepted ${audio.bytes.length} bytes`;
   return undefined;
 }
+
+type Kind = 'image' | 'picture' | 'audio';
+const CHECKS: ReadonlyArray<[Kind, string, (bytes: Buffer) => Promise<unknown>]> = [
+  ['image', 'checkImage', (bytes) => checkImage(bytes, wan25.image)],
+  ['picture', 'fitPicture', (bytes) => fitPicture(bytes, pictureLimitsFor(wan25.image))],
+  ['audio', 'checkAudio', (bytes) => checkAudio(bytes, wan25.audio)],
+];
 
 async function settle(run: () => Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> {
   let timer: NodeJS.Timeout | undefined;
@@ -185,6 +197,10 @@ describe(`media checks under fuzzing (seed ${SEED})`, () => {
       ['animated webp', animatedWebp(400, 400)],
       ['gif', noisy().gif().toBuffer()],
       ['bmp', writeBmp(400, 380)],
+      ['small bmp', writeBmp(300, 200)],
+      ['bmp with alpha', writeBmpWithAlpha(360, 360, (x) => x % 256)],
+      ['tiff', noisy().tiff().toBuffer()],
+      ['png with alpha', noisy().ensureAlpha(0.5).png().toBuffer()],
       ['pixel bomb png', pixelBombPng(100_000, 100_000)],
       ['wav', writeWav(5)],
       ['mp3', readFile(new URL('../../fixtures/audio/tone-5s.mp3', import.meta.url))],
@@ -200,27 +216,23 @@ describe(`media checks under fuzzing (seed ${SEED})`, () => {
     const rng = rngFrom(SEED);
     const names = Object.keys(mutations);
     const problems: string[] = [];
-    const acceptedCount = { image: 0, audio: 0 };
+    const acceptedCount = { image: 0, picture: 0, audio: 0 };
     for (let index = 0; index < CASES; index += 1) {
       const sample = rng.pick(samples);
       const mutation = rng.pick(names);
       const { bytes, how } = mutations[mutation]!(sample.bytes, rng, samples);
-      for (const [kind, check] of [
-        ['image', (file: Buffer) => checkImage(file, wan25.image)],
-        ['audio', (file: Buffer) => checkAudio(file, wan25.audio)],
-      ] as const) {
+      for (const [kind, name, check] of CHECKS) {
         const outcome = await settle(() => check(bytes));
         if (!('error' in outcome)) acceptedCount[kind] += 1;
         const problem = verdict(kind, bytes, outcome);
-        if (problem) {
-          problems.push(`case ${index}: check${kind === 'image' ? 'Image' : 'Audio'}(${sample.name}, ${mutation}: ${how}) ${problem}`);
-        }
+        if (problem) problems.push(`case ${index}: ${name}(${sample.name}, ${mutation}: ${how}) ${problem}`);
       }
     }
     expect(problems, `FUZZ_SEED=${SEED} reproduces these`).toEqual([]);
     // Mutations that leave a file usable (a flipped pixel bit, a payload after the end) must pass too,
     // or the run proves only that everything is refused.
     expect(acceptedCount.image, `FUZZ_SEED=${SEED}`).toBeGreaterThan(0);
+    expect(acceptedCount.picture, `FUZZ_SEED=${SEED}`).toBeGreaterThan(acceptedCount.image);
     expect(acceptedCount.audio, `FUZZ_SEED=${SEED}`).toBeGreaterThan(0);
   });
 
