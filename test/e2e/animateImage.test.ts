@@ -11,7 +11,10 @@ const UNFINISHED = ['received', 'validated', 'reserved', 'prepared', 'submitted'
 describe('right-click → Apps → "Animate image"', () => {
   let harness: Harness;
   beforeEach(async () => {
-    harness = await startHarness({ falScript: [step.queued(2), step.queued(1), step.running('making'), step.completes({ seed: 99, actualPrompt: 'the cat on the sofa stretches, soft light' })] });
+    // In line for longer than one progress-edit interval (150 ms; a status read every 25 ms), so the
+    // member's message shows the place in line whatever the machine's load.
+    const inLine = [3, 3, 3, 2, 2, 2, 2, 1, 1, 1].map((position) => step.queued(position));
+    harness = await startHarness({ falScript: [...inLine, step.running('making'), step.completes({ seed: 99, actualPrompt: 'the cat on the sofa stretches, soft light' })] });
   });
   afterEach(async () => {
     await harness.close();
