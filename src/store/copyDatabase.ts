@@ -16,6 +16,8 @@ export const TABLES_IN_COPY_ORDER: readonly { table: keyof Database; copy: boole
   { table: 'quota_audit', copy: true, key: 'id' },
   { table: 'quota_member_resets', copy: true, key: 'guild_id' },
   { table: 'quota_alerts', copy: true, key: 'guild_id' },
+  { table: 'member_settings', copy: true, key: 'guild_id' },
+  { table: 'pending_animations', copy: true, key: 'id' },
   // One lock row the migrations create on every database: nothing to carry over.
   { table: 'quota_global', copy: false, key: 'id' },
 ];

@@ -163,7 +163,7 @@ describe('the dashboard settings', () => {
   });
 
   it('derive the redirect from PUBLIC_URL, with Secure cookies behind https, and count as secrets', () => {
-    const config = parseConfig({ ...valid, ...dashboard, PUBLIC_URL: 'https://bot.example.org/' });
+    const config = parseConfig({ ...valid, ...dashboard, PUBLIC_URL: 'https://bot.example.org/', HTTP_PORT: '8080' });
     expect(config.dashboard).toEqual({
       clientSecret: dashboard.DISCORD_CLIENT_SECRET,
       redirectUrl: 'https://bot.example.org/dashboard/auth/callback',
@@ -172,7 +172,7 @@ describe('the dashboard settings', () => {
       secureCookies: true,
     });
     expect(secretsOf(config)).toEqual(expect.arrayContaining([dashboard.DISCORD_CLIENT_SECRET, dashboard.SESSION_SECRET]));
-    const local = parseConfig({ ...valid, ...dashboard, DASHBOARD_REDIRECT_URL: 'http://127.0.0.1:8080/dashboard/auth/callback', PUBLIC_URL: 'https://x.example' });
+    const local = parseConfig({ ...valid, ...dashboard, DASHBOARD_REDIRECT_URL: 'http://127.0.0.1:8080/dashboard/auth/callback', PUBLIC_URL: 'https://x.example', HTTP_PORT: '8080' });
     expect(local.dashboard).toMatchObject({ redirectUrl: 'http://127.0.0.1:8080/dashboard/auth/callback', secureCookies: false });
   });
 

@@ -6,6 +6,7 @@ import { periodWindow } from '../../../src/quota/periods.js';
 import { effectiveRules, emptySettings } from '../../../src/quota/policy.js';
 import type { QuotaOverview } from '../../../src/quota/quotaTypes.js';
 import { QUOTA_SETTINGS, declarationOf, type GuildSettings } from '../../../src/quota/rules.js';
+import { translate } from '../../../src/i18n/text.js';
 
 const config = parseConfig({
   DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
@@ -170,7 +171,7 @@ describe('the settings form', () => {
       .flatMap((group) => group.fields)
       .filter((field) => field.kind === 'channelList' || field.kind === 'roleList');
     expect(lists.map((field) => field.hint)).toEqual(
-      lists.map((field) => `Nothing ticked: ${declarationOf(field.setting).show.format([])}.`),
+      lists.map((field) => `Nothing ticked: ${translate('en', declarationOf(field.setting).show.format([]))}.`),
     );
   });
 });
