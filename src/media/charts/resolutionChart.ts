@@ -1,5 +1,5 @@
 import { CHART_STYLE, type ChartSize, formatDollars, px, renderSvgToPng, safeCents } from './chartStyle.js';
-import { escapeXml, truncateLabel } from './svgText.js';
+import { chartOpening, escapeXml, truncateLabel } from './svgText.js';
 
 export interface ResolutionSpend {
   /** '480p', '720p', '1080p' (any label: a later model may name others). */
@@ -80,11 +80,7 @@ export function buildResolutionChartSvg(input: ResolutionChartInput): string {
   const layout = layoutResolutionChart(input);
   const { width, height, baseline } = layout;
   const s = CHART_STYLE;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${s.fontFamily}">`,
-    `<rect width="${width}" height="${height}" fill="${s.background}"/>`,
-    `<text x="24" y="44" font-size="${s.titleSize}" font-weight="bold" fill="${s.text}">${escapeXml(truncateLabel(layout.title, 34))}</text>`,
-  ];
+  const parts = chartOpening(width, height, layout.title, 34);
   if (layout.empty) {
     parts.push(
       `<text class="empty" x="${width / 2}" y="${px((MARGIN.top + baseline) / 2)}" font-size="${s.titleSize + 4}" text-anchor="middle" fill="${s.mutedText}">${NOTHING_SPENT}</text>`,

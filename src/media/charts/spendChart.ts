@@ -1,5 +1,5 @@
 import { CHART_STYLE, type ChartSize, formatDollars, formatTickDollars, niceAxis, px, renderSvgToPng, safeCents } from './chartStyle.js';
-import { escapeXml, truncateLabel } from './svgText.js';
+import { chartOpening, escapeXml, truncateLabel } from './svgText.js';
 
 export interface DaySpend {
   /** The UTC day, 'YYYY-MM-DD' (as the quota periods name days). */
@@ -130,9 +130,7 @@ export function buildSpendChartSvg(input: SpendChartInput): string {
   const { width, height, plot } = layout;
   const s = CHART_STYLE;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${s.fontFamily}">`,
-    `<rect width="${width}" height="${height}" fill="${s.background}"/>`,
-    `<text x="24" y="44" font-size="${s.titleSize}" font-weight="bold" fill="${s.text}">${escapeXml(truncateLabel(layout.title, 30))}</text>`,
+    ...chartOpening(width, height, layout.title, 30),
     `<text class="summary" x="${width - 24}" y="44" font-size="${s.titleSize - 2}" text-anchor="end" fill="${s.text}">${escapeXml(layout.summary)}</text>`,
   ];
 

@@ -2,6 +2,7 @@
  * Text that goes into our SVGs comes partly from members (display names), so
  * it is made safe for XML here, once, before any chart places it.
  */
+import { CHART_STYLE } from './chartStyle.js';
 
 // Not allowed anywhere in XML 1.0: a parser (librsvg's) rejects the document.
 // Matching control characters is the point here.
@@ -39,4 +40,17 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function truncateLabel(text: string, maxCharacters: number): string {
   const parts = [...graphemes.segment(cleanLabel(text))].map((part) => part.segment);
   return parts.length <= maxCharacters ? parts.join('') : `${parts.slice(0, maxCharacters - 1).join('').trimEnd()}…`;
+}
+
+/**
+ * The opening every chart shares: the SVG element at its size, a white
+ * background, and the title (cut to `titleChars` so it never runs off the picture).
+ */
+export function chartOpening(width: number, height: number, title: string, titleChars: number): string[] {
+  const s = CHART_STYLE;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${s.fontFamily}">`,
+    `<rect width="${width}" height="${height}" fill="${s.background}"/>`,
+    `<text x="24" y="44" font-size="${s.titleSize}" font-weight="bold" fill="${s.text}">${escapeXml(truncateLabel(title, titleChars))}</text>`,
+  ];
 }

@@ -1,5 +1,5 @@
 import { CHART_STYLE, type ChartSize, formatDollars, px, renderSvgToPng, safeCents } from './chartStyle.js';
-import { escapeXml, truncateLabel } from './svgText.js';
+import { chartOpening, escapeXml, truncateLabel } from './svgText.js';
 
 export interface MemberSpend {
   /** A display name, as members chose it: anything at all, escaped before drawing. */
@@ -85,11 +85,7 @@ export function buildTopMembersChartSvg(input: TopMembersChartInput): string {
   const layout = layoutTopMembersChart(input);
   const { width, height } = layout;
   const s = CHART_STYLE;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${s.fontFamily}">`,
-    `<rect width="${width}" height="${height}" fill="${s.background}"/>`,
-    `<text x="24" y="44" font-size="${s.titleSize}" font-weight="bold" fill="${s.text}">${escapeXml(truncateLabel(layout.title, 40))}</text>`,
-  ];
+  const parts = chartOpening(width, height, layout.title, 40);
   if (layout.empty) {
     parts.push(
       `<text class="empty" x="${width / 2}" y="${px((TOP + height) / 2)}" font-size="${s.titleSize + 8}" text-anchor="middle" fill="${s.mutedText}">${NOTHING_SPENT}</text>`,
