@@ -101,6 +101,10 @@ const envSchema = z.object({
   FAL_WEBHOOK_JWKS_URL: httpUrl.default(FAL_JWKS_URL),
   FAL_SAFETY_POLL_SECONDS: positiveInt(60),
   FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
+  FAL_STATUS_MODE: z.enum(['stream', 'poll']).default('stream'),
+  // Scale-out: job steps as BullMQ jobs on Redis, shared by every process (needs PostgreSQL).
+  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores').default('animate'),
   // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
   ...DASHBOARD_ENV,
 });
@@ -156,6 +160,13 @@ export interface Config {
   };
   /** How long a submit fal refused as busy (429, 503 with Retry-After) is tried again. */
   submitRetryMs: number;
+  /**
+   * Without webhooks, how the bot learns a job's progress: fal's status stream
+   * (one open request per job, news as it happens) or a status read every POLL_INTERVAL_MS.
+   */
+  statusMode: 'stream' | 'poll';
+  /** Scale-out mode (REDIS_URL): job steps run as BullMQ jobs shared by every process; null runs them in-process. */
+  queue: { redisUrl: string; prefix: string } | null;
   /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
   dashboard: DashboardConfig | null;
 }
@@ -217,6 +228,9 @@ export function parseConfig(env: Env): Config {
   if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
     throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
   }
+  if (e.REDIS_URL !== undefined && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) {
+    throw new ConfigError(['REDIS_URL needs a postgres:// DATABASE_URL: every process of a scale-out shares one store']);
+  }
   const { dashboard, problems } = dashboardConfigFrom(e);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -250,6 +264,8 @@ export function parseConfig(env: Env): Config {
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     webhooks: { publicUrl: e.PUBLIC_URL, jwksUrl: e.FAL_WEBHOOK_JWKS_URL, safetyPollMs: e.FAL_SAFETY_POLL_SECONDS * 1000 },
     submitRetryMs: e.FAL_SUBMIT_RETRY_SECONDS * 1000,
+    statusMode: e.FAL_STATUS_MODE,
+    queue: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     dashboard,
   };
 }
@@ -257,5 +273,16 @@ export function parseConfig(env: Env): Config {
 /** The secrets in a config, so logs and messages can be checked against them. */
 export function secretsOf(config: Config): string[] {
   const dashboard = config.dashboard ? [config.dashboard.clientSecret, config.dashboard.sessionSecret] : [];
-  return [config.discord.token, config.fal.key, ...dashboard];
+  const passwords = [config.databaseUrl, config.queue?.redisUrl].map(passwordIn).filter((password) => password !== '');
+  return [config.discord.token, config.fal.key, ...dashboard, ...passwords];
+}
+
+/** The password inside a connection URL (postgres://user:password@host), or ''. */
+function passwordIn(url: string | undefined): string {
+  if (url === undefined || !url.includes('://')) return '';
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

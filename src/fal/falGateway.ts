@@ -15,6 +15,13 @@ export interface FalGateway {
    */
   submit(endpointId: string, input: Record<string, unknown>): Promise<{ requestId: string }>;
   status(endpointId: string, requestId: string): Promise<QueueStatus>;
+  /**
+   * Follows fal's status stream (PROTOCOLS.md §2, Server-Sent Events): `onStatus`
+   * hears each status as fal sends it. Resolves when the stream ends (after
+   * COMPLETED, or when fal closes it) or `signal` aborts; rejects with an
+   * UpstreamError when it cannot be opened or breaks off. One fal call however long it stays open.
+   */
+  watchStatus(endpointId: string, requestId: string, onStatus: (status: QueueStatus) => void, signal: AbortSignal): Promise<void>;
   /** The model's output as fal sent it; the model's own schema reads it (src/fal/models). */
   result(endpointId: string, requestId: string): Promise<unknown>;
   cancel(endpointId: string, requestId: string): Promise<void>;
@@ -34,7 +41,7 @@ export interface FalGatewayOptions {
   observe?: (call: FalCallReport) => void;
 }
 
-export type FalCallKind = 'submit' | 'status' | 'result' | 'cancel' | 'upload';
+export type FalCallKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'upload';
 
 /** One call and how it ended: 'ok', or a bounded word for the failure. */
 export interface FalCallReport {
@@ -180,6 +187,26 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
       })),
 
     status: (endpointId, requestId) => observed('status', readStatus(endpointId, requestId)),
+
+    watchStatus: (endpointId, requestId, onStatus, signal) =>
+      observed('stream', call('status stream', async () => {
+        if (signal.aborted) return;
+        const stream = await client.queue.streamStatus(endpointId, { requestId, logs: true });
+        // Listeners, not the stream's async iterator: that one wakes every 16 ms per
+        // open stream, which a thousand waiting jobs would turn into constant CPU.
+        stream.on('data', (data: unknown) => {
+          const status = queueStatusSchema.safeParse(data);
+          if (status.success) onStatus(status.data);
+          else logger.debug({ requestId }, 'ignored a status stream event that is not a status');
+        });
+        const stop = () => stream.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        try {
+          await stream.done();
+        } finally {
+          signal.removeEventListener('abort', stop);
+        }
+      })),
 
     result: (endpointId, requestId) =>
       observed('result', call('result', async () => {

@@ -8,9 +8,11 @@ import { sleep } from '../util/sleep.js';
  * (finished, or tracked by another process) is dropped: the safety poll is
  * there for whatever a hint misses.
  */
+export type HintOutcome = 'woke' | 'repeat' | 'unknown' | 'relayed';
+
 export interface FalHints {
-  /** What became of a verified webhook for this request. */
-  hint(requestId: string): 'woke' | 'repeat' | 'unknown';
+  /** What became of a verified webhook for this request ('relayed': passed to the other processes, src/queue). */
+  hint(requestId: string): HintOutcome;
   /** Starts listening for this request's webhook (before the submit's request id is tracked). */
   watch(requestId: string): void;
   unwatch(requestId: string): void;
