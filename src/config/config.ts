@@ -4,6 +4,7 @@ import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
 import { DASHBOARD_ENV, dashboardConfigFrom, type DashboardConfig } from './dashboardConfig.js';
+import { SHARD_ENV, shardPlanFrom, type ShardPlan } from './shardConfig.js';
 import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
@@ -103,9 +104,12 @@ const envSchema = z.object({
   FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
   // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
   ...DASHBOARD_ENV,
+  // Gateway shards this process runs (SHARD_COUNT, SHARD_IDS): see shardConfig.ts.
+  ...SHARD_ENV,
 });
 
 export type Env = Record<string, string | undefined>;
+export type { ShardPlan } from './shardConfig.js';
 
 const deployEnvSchema = envSchema.pick({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true, DISCORD_API_BASE_URL: true });
 
@@ -115,6 +119,8 @@ export interface Config {
     applicationId: string;
     apiBaseUrl: string;
     cdnBaseUrl: string;
+    /** Which gateway shards this process connects, or that it launches one process per shard. */
+    sharding: ShardPlan;
   };
   fal: {
     key: string;
@@ -217,7 +223,9 @@ export function parseConfig(env: Env): Config {
   if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
     throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
   }
-  const { dashboard, problems } = dashboardConfigFrom(e);
+  const { dashboard, problems: dashboardProblems } = dashboardConfigFrom(e);
+  const { sharding, problems: shardProblems } = shardPlanFrom(e);
+  const problems = [...dashboardProblems, ...shardProblems];
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
@@ -225,6 +233,7 @@ export function parseConfig(env: Env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       apiBaseUrl: e.DISCORD_API_BASE_URL,
       cdnBaseUrl: e.DISCORD_CDN_BASE_URL,
+      sharding,
     },
     fal: { key: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
     databaseUrl: e.DATABASE_URL,
