@@ -4,6 +4,7 @@ import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
 import { DASHBOARD_ENV, dashboardConfigFrom, type DashboardConfig } from './dashboardConfig.js';
+import { SHARD_ENV, shardPlanFrom, type ShardPlan } from './shardConfig.js';
 import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
@@ -107,9 +108,12 @@ const envSchema = z.object({
   REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores').default('animate'),
   // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
   ...DASHBOARD_ENV,
+  // Gateway shards this process runs (SHARD_COUNT, SHARD_IDS): see shardConfig.ts.
+  ...SHARD_ENV,
 });
 
 export type Env = Record<string, string | undefined>;
+export type { ShardPlan } from './shardConfig.js';
 
 const deployEnvSchema = envSchema.pick({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true, DISCORD_API_BASE_URL: true });
 
@@ -119,6 +123,8 @@ export interface Config {
     applicationId: string;
     apiBaseUrl: string;
     cdnBaseUrl: string;
+    /** Which gateway shards this process connects, or that it launches one process per shard. */
+    sharding: ShardPlan;
   };
   fal: {
     key: string;
@@ -231,7 +237,9 @@ export function parseConfig(env: Env): Config {
   if (e.REDIS_URL !== undefined && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) {
     throw new ConfigError(['REDIS_URL needs a postgres:// DATABASE_URL: every process of a scale-out shares one store']);
   }
-  const { dashboard, problems } = dashboardConfigFrom(e);
+  const { dashboard, problems: dashboardProblems } = dashboardConfigFrom(e);
+  const { sharding, problems: shardProblems } = shardPlanFrom(e);
+  const problems = [...dashboardProblems, ...shardProblems];
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
@@ -239,6 +247,7 @@ export function parseConfig(env: Env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       apiBaseUrl: e.DISCORD_API_BASE_URL,
       cdnBaseUrl: e.DISCORD_CDN_BASE_URL,
+      sharding,
     },
     fal: { key: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
     databaseUrl: e.DATABASE_URL,
