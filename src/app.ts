@@ -277,11 +277,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop(options = {}) {
       stopping = true;
+      // In scale-out mode other processes are waiting for this one's steps: hand them back at once.
+      const jobsStopped = queue ? jobs.stop() : undefined;
       // Stay connected a moment so interactions arriving now hear "restarting"
       // instead of timing out, and let those already being handled finish.
       if (options.drainMs) await sleep(options.drainMs);
       await Promise.allSettled([...inFlight]);
-      await jobs.stop();
+      await (jobsStopped ?? jobs.stop());
       relay?.close();
       await ledger.idle();
       // Last: until here /readyz answered 503 "not shutting down" to the load balancer.

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Queue, WaitingError, Worker, type Job as QueueJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -84,6 +85,8 @@ export class QueueScheduler implements JobScheduler {
       {
         connection: deps.workerConnection,
         prefix: deps.prefix,
+        // Shown as each step's processedBy: which process ran it (host and pid), for operators and tests.
+        name: `${hostname()}:${process.pid}`,
         concurrency: CONCURRENCY,
         lockDuration: LOCK_MS,
         stalledInterval: STALLED_CHECK_MS,

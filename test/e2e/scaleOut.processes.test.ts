@@ -1,0 +1,199 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeDiscord, type FakeDiscord, type FakeGuild, type InteractionHandle } from '../fakes/fakeDiscord.js';
+import { snowflake } from '../fakes/fakeDiscordPayloads.js';
+import { startFakeFal, step, type FakeFal } from '../fakes/fakeFal.js';
+import { spawnBot, type BotProcess } from '../support/botProcess.js';
+import { TEST_POSTGRES_URL } from '../support/engines.js';
+import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY, ROOMY_QUOTA_ENV, contentOf } from '../support/harness.js';
+import { makeImage } from '../support/images.js';
+import { TEST_REDIS_URL, dropRedisPrefix, uniqueRedisPrefix } from '../support/redis.js';
+import { STEP_QUEUE_NAME } from '../../src/queue/queueScheduler.js';
+
+/**
+ * Two real bot processes (src/main.ts) in scale-out mode on this machine's
+ * PostgreSQL and Redis, one per gateway shard, sharing one database and one
+ * BullMQ queue. Every job is held at fal while a process is killed or
+ * stopped; the other must finish its work: each video delivered once, each
+ * job submitted once, the ledger exact.
+ */
+describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
+  let discord: FakeDiscord;
+  let fal: FakeFal;
+  let database: string;
+  let prefix: string;
+  let bots: BotProcess[] = [];
+
+  beforeEach(async () => {
+    discord = await startFakeDiscord();
+    fal = await startFakeFal();
+    // Held at fal until the test releases it: the process is killed while every job is mid-way.
+    fal.setDefaultScript([step.queued(0), step.running('Generating'), step.hangs(), step.completes()]);
+    database = `animate_scale_${process.pid}_${Date.now().toString(36)}`;
+    await adminQuery(`create database "${database}"`);
+    prefix = uniqueRedisPrefix();
+  });
+  afterEach(async () => {
+    for (const bot of bots) bot.kill('SIGKILL');
+    await Promise.all(bots.map((bot) => bot.exited));
+    bots = [];
+    await discord.close();
+    await fal.close();
+    await adminQuery(`drop database if exists "${database}" with (force)`);
+    await dropRedisPrefix(TEST_REDIS_URL, prefix);
+  });
+
+  const databaseUrl = () => TEST_POSTGRES_URL.replace(/\/[^/]*$/, `/${database}`);
+
+  async function startBot(shardId: number): Promise<BotProcess> {
+    const bot = spawnBot({
+      ...ROOMY_QUOTA_ENV,
+      DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      FAL_KEY: FAKE_FAL_KEY,
+      DATABASE_URL: databaseUrl(),
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      SHARD_COUNT: '2',
+      SHARD_IDS: String(shardId),
+      DISCORD_API_BASE_URL: discord.apiBaseUrl,
+      DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
+      FAL_BASE_URL: fal.baseUrl,
+      ATTACHMENT_HOSTS: discord.attachmentHost,
+      POLL_INTERVAL_MS: '100',
+      PROGRESS_EDIT_INTERVAL_MS: '500',
+      SHUTDOWN_GRACE_MS: '8000',
+      LOG_LEVEL: 'info',
+    });
+    bots.push(bot);
+    await discord
+      .waitFor(() => bot.output.some((line) => line.includes('bot is ready')) || undefined, 30_000)
+      .catch((error: unknown) => {
+        throw new Error(`bot on shard ${shardId} did not start: ${String(error)}\n${bot.output.join('\n')}`);
+      });
+    return bot;
+  }
+
+  async function animateIn(guild: FakeGuild, image: Buffer, count: number): Promise<InteractionHandle[]> {
+    return Promise.all(
+      Array.from({ length: count }, (_unused, index) =>
+        discord.sendCommand({
+          name: 'animate',
+          guildId: guild.guildId,
+          channelId: guild.channelId,
+          userId: snowflake(),
+          options: [
+            { name: 'image', type: 11, attachment: { filename: 'picture.png', bytes: image, contentType: 'image/png' } },
+            { name: 'prompt', type: 3, value: `clip ${index}` },
+          ],
+        }),
+      ),
+    );
+  }
+
+  /** Starts both processes and `perShard` jobs in each shard's server; resolves once fal holds every one. */
+  async function jobsHeldAtFal(perShard: number): Promise<{ a: BotProcess; b: BotProcess; handles: InteractionHandle[] }> {
+    const [a, b] = [await startBot(0), await startBot(1)];
+    const image = await makeImage(512, 512);
+    const handles = [
+      ...(await animateIn(discord.addGuild({ shard: [0, 2] }), image, perShard)),
+      ...(await animateIn(discord.addGuild({ shard: [1, 2] }), image, perShard)),
+    ];
+    const total = perShard * 2;
+    await discord.waitFor(() => fal.submits.length >= total || undefined, 30_000);
+    // Every job's tracker has heard "running" (the step before the hold).
+    await discord.waitFor(async () => (await jobStates()).filter((state) => state === 'running').length === total || undefined, 30_000);
+    return { a, b, handles };
+  }
+
+  function releaseAll(): void {
+    for (const submit of fal.submits) fal.release(submit.requestId);
+  }
+
+  async function jobStates(): Promise<string[]> {
+    return (await query<{ state: string }>('select state from jobs')).map((row) => row.state);
+  }
+
+  async function expectEachDeliveredOnce(handles: InteractionHandle[]): Promise<void> {
+    await Promise.all(handles.map((handle) => handle.waitForEvent((event) => /✅/.test(contentOf(event)), 40_000)));
+    await discord.waitFor(async () => (await jobStates()).every((state) => state === 'delivered') || undefined, 15_000);
+    // Room for a duplicate to show up, had any process delivered twice.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const handle of handles) {
+      expect(handle.events().filter((event) => event.files.some((file) => file.name.endsWith('.mp4')))).toHaveLength(1);
+    }
+    expect(fal.callsTo('submit')).toHaveLength(handles.length);
+    expect(new Set(fal.submits.map((submit) => submit.requestId)).size).toBe(handles.length);
+    const ledger = await query<{ job_id: string; kind: string; amount_cents: number }>('select job_id, kind, amount_cents from quota_ledger');
+    const jobs = await query<{ id: string; cost_cents: number; charged: boolean | number }>('select id, cost_cents, charged from jobs');
+    expect(jobs).toHaveLength(handles.length);
+    for (const job of jobs) {
+      expect(Boolean(job.charged)).toBe(true);
+      const movements = ledger.filter((row) => row.job_id === job.id);
+      expect(movements.map((row) => row.kind).sort()).toEqual(['commit', 'reserve']);
+      expect(movements.every((row) => row.amount_cents === job.cost_cents)).toBe(true);
+    }
+  }
+
+  it('delivers every job exactly once when one process is SIGKILLed mid-job (twenty jobs)', async () => {
+    const { a, b, handles } = await jobsHeldAtFal(10);
+    const killedAt = performance.now();
+    a.kill('SIGKILL');
+    expect((await a.exited).signal).toBe('SIGKILL');
+    releaseAll();
+
+    await expectEachDeliveredOnce(handles);
+    const takeoverMs = performance.now() - killedAt;
+    // BullMQ gives a dead process's steps to another once their lock expires: within 15 s (issue 12).
+    expect(takeoverMs).toBeLessThan(20_000);
+    expect(b.output.some((line) => /"level":(50|60)/.test(line))).toBe(false);
+    process.stdout.write(`[scale-out] SIGKILL of one of two processes: 20 jobs delivered once each, ${(takeoverMs / 1000).toFixed(1)} s after the kill\n`);
+  }, 120_000);
+
+  it('hands unfinished work back on SIGTERM in under 2 s, and the other process finishes it', async () => {
+    const { a, b, handles } = await jobsHeldAtFal(4);
+    const stoppedAt = performance.now();
+    a.kill('SIGTERM');
+    const exit = await a.exited;
+    const exitMs = performance.now() - stoppedAt;
+    expect(exit.code).toBe(0);
+
+    // Two seconds after SIGTERM every step is held by the process still running: none waits for a lock to expire.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_000 - (performance.now() - stoppedAt))));
+    const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(STEP_QUEUE_NAME, { connection, prefix });
+    try {
+      const active = await queue.getJobs(['active']);
+      expect(active.map((step) => step.name)).toEqual(Array(handles.length).fill('track'));
+      expect(new Set(active.map((step) => step.processedBy?.split(':').at(-1)))).toEqual(new Set([String(b.child.pid)]));
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    releaseAll();
+    await expectEachDeliveredOnce(handles);
+    process.stdout.write(`[scale-out] SIGTERM: process exited in ${exitMs.toFixed(0)} ms; its ${handles.length / 2} tracked jobs were taken over by the other\n`);
+  }, 120_000);
+
+  async function query<Row>(text: string): Promise<Row[]> {
+    const client = new pg.Client({ connectionString: databaseUrl() });
+    await client.connect();
+    try {
+      return (await client.query(text)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  }
+});
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
