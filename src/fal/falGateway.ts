@@ -203,6 +203,8 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         signal.addEventListener('abort', stop, { once: true });
         try {
           await stream.done();
+        } catch (error) {
+          throw statusReadError(error, undefined);
         } finally {
           signal.removeEventListener('abort', stop);
         }
@@ -235,18 +237,24 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         queueStatusSchema.parse(await client.queue.status(endpointId, { requestId, logs: true })),
       );
     } catch (error) {
-      // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
-      const mapped = mapFalError(error);
-      const hint = takeHint(requestId, 'status');
-      const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
-      const retryable = hint ?? transient;
-      if (retryable === mapped.retryable) throw mapped;
-      throw new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+      throw statusReadError(error, takeHint(requestId, 'status'));
     } finally {
       // A read that succeeded after the client's own retries leaves no stale hint behind.
       retryableHints.delete(`${requestId}/status`);
     }
-    }
+  }
+}
+
+/**
+ * A failed status read (or a status stream that broke off) costs nothing:
+ * worth trying again later unless fal says it is pointless (X-Fal-Retryable: false).
+ */
+function statusReadError(error: unknown, retryableHint: boolean | undefined): UpstreamError {
+  const mapped = error instanceof UpstreamError ? error : mapFalError(error);
+  const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
+  const retryable = retryableHint ?? transient;
+  if (retryable === mapped.retryable) return mapped;
+  return new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
 }
 
 function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {
