@@ -58,7 +58,8 @@ describe('sharding (bot processes each running part of the gateway)', () => {
       DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
       DISCORD_APPLICATION_ID: discord.applicationId,
       FAL_KEY: FAKE_FAL_KEY,
-      // Every shard process shares the store.
+      // Every shard process shares the store. (SQLite is enough here: these tests start no job,
+      // and several processes running jobs need PostgreSQL and Redis, README "Sharding".)
       DATABASE_URL: join(directory, 'animate.sqlite'),
       DISCORD_API_BASE_URL: discord.apiBaseUrl,
       DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
@@ -177,7 +178,7 @@ describe('sharding (bot processes each running part of the gateway)', () => {
     await discord.waitFor(() => discord.connectedClients() === 0);
   });
 
-  it('SHARD_IDS=auto with SHARD_COUNT starts that many shard processes, not the recommended number', async () => {
+  it('SHARD_IDS=auto with SHARD_COUNT starts that many shard processes, not the recommended number, restarts one that dies, and none outlives the launcher', async () => {
     await startFakes({ recommendedShards: 2 });
     const launcher = spawnBot(env({ SHARD_IDS: 'auto', SHARD_COUNT: '1' }));
     bots.push(launcher);
@@ -187,11 +188,20 @@ describe('sharding (bot processes each running part of the gateway)', () => {
     // Shard 0 of 1 hears every guild.
     expect((await usageIn(odd)).dispatchedTo()).toEqual([[0, 1]]);
 
+    // A shard process that dies is started again, and identifies anew.
+    const started = logOf(launcher).find((line) => line.msg === 'shard process started');
+    const identifies = discord.identifyCount();
+    process.kill(Number(started?.childPid), 'SIGKILL');
+    await waitForLog(launcher, (line) => line.msg === 'shard process exited; starting it again', 'the launcher did not notice');
+    await discord.waitFor(() => logOf(launcher).filter((line) => line.msg === 'shard ready').length === 2, START_TIMEOUT_MS);
+    expect(discord.identifyCount()).toBe(identifies + 1);
+    expect((await usageIn(even)).dispatchedTo()).toEqual([[0, 1]]);
+
     // A launcher killed outright leaves no shard running unwatched: the child notices and stops.
     launcher.kill('SIGKILL');
     await launcher.exited;
     await discord.waitFor(() => discord.connectedClients() === 0, START_TIMEOUT_MS);
-    expect(logOf(launcher).find((line) => line.msg.startsWith('shutting down'))).toMatchObject({ signal: 'launcher gone', shards: [0] });
+    expect(logOf(launcher).filter((line) => line.msg.startsWith('shutting down'))).toMatchObject([{ signal: 'launcher gone', shards: [0] }]);
   });
 });
 
