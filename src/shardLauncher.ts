@@ -91,7 +91,7 @@ export async function launchShards(options: ShardLauncherOptions): Promise<Shard
     shard.on('spawn', (child: ChildProcess | Worker) => {
       if (!(child instanceof ChildProcess)) return;
       if (stopping) child.kill('SIGTERM');
-      else shardLog.info({ pid: child.pid }, 'shard process started');
+      else shardLog.info({ childPid: child.pid }, 'shard process started');
     });
     shard.on('ready', () => shardLog.info('shard ready'));
     shard.on('death', (child: ChildProcess | Worker) => {
