@@ -239,7 +239,7 @@ export function parseConfig(env: Env): Config {
   }
   const { dashboard, problems: dashboardProblems } = dashboardConfigFrom(e);
   const { sharding, problems: shardProblems } = shardPlanFrom(e);
-  const problems = [...dashboardProblems, ...shardProblems];
+  const problems = [...dashboardProblems, ...shardProblems, ...sharedJobsProblems(sharding, e.REDIS_URL)];
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
@@ -277,6 +277,21 @@ export function parseConfig(env: Env): Config {
     queue: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     dashboard,
   };
+}
+
+/**
+ * A process that runs only some of the shards has siblings, and siblings share
+ * the jobs: that is scale-out mode. Without it each process's start would fail
+ * or re-track the others' unfinished jobs (src/jobs/recovery.ts is for one process).
+ */
+function sharedJobsProblems(sharding: ShardPlan, redisUrl: string | undefined): string[] {
+  if (redisUrl !== undefined) return [];
+  const partial = sharding.kind === 'shards' && sharding.shardIds.length < sharding.shardCount;
+  const launchesSeveral = sharding.kind === 'launcher' && sharding.shardCount !== 1;
+  if (!partial && !launchesSeveral) return [];
+  return [
+    `${sharding.kind === 'launcher' ? 'SHARD_IDS=auto starts a process per shard' : 'SHARD_IDS runs only some of the shards'}: processes that share the jobs need REDIS_URL and a postgres:// DATABASE_URL (README "Operations")`,
+  ];
 }
 
 /** The secrets in a config, so logs and messages can be checked against them. */

@@ -1,15 +1,14 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord, type FakeGuild, type InteractionHandle } from '../fakes/fakeDiscord.js';
 import { snowflake } from '../fakes/fakeDiscordPayloads.js';
 import { startFakeFal, step, type FakeFal } from '../fakes/fakeFal.js';
 import { spawnBot, type BotProcess } from '../support/botProcess.js';
-import { TEST_POSTGRES_URL } from '../support/engines.js';
 import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY, ROOMY_QUOTA_ENV, contentOf } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
-import { TEST_REDIS_URL, dropRedisPrefix, uniqueRedisPrefix } from '../support/redis.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
+import { createSharedStore, type SharedStore } from '../support/sharedStore.js';
 import { STEP_QUEUE_NAME } from '../../src/queue/queueScheduler.js';
 
 /**
@@ -22,8 +21,7 @@ import { STEP_QUEUE_NAME } from '../../src/queue/queueScheduler.js';
 describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
   let discord: FakeDiscord;
   let fal: FakeFal;
-  let database: string;
-  let prefix: string;
+  let shared: SharedStore;
   let bots: BotProcess[] = [];
 
   beforeEach(async () => {
@@ -31,9 +29,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     fal = await startFakeFal();
     // Held at fal until the test releases it: the process is killed while every job is mid-way.
     fal.setDefaultScript([step.queued(0), step.running('Generating'), step.hangs(), step.completes()]);
-    database = `animate_scale_${process.pid}_${Date.now().toString(36)}`;
-    await adminQuery(`create database "${database}"`);
-    prefix = uniqueRedisPrefix();
+    shared = await createSharedStore();
   });
   afterEach(async () => {
     for (const bot of bots) bot.kill('SIGKILL');
@@ -41,11 +37,8 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     bots = [];
     await discord.close();
     await fal.close();
-    await adminQuery(`drop database if exists "${database}" with (force)`);
-    await dropRedisPrefix(TEST_REDIS_URL, prefix);
+    await shared.drop();
   });
-
-  const databaseUrl = () => TEST_POSTGRES_URL.replace(/\/[^/]*$/, `/${database}`);
 
   async function startBot(shardId: number): Promise<BotProcess> {
     const bot = spawnBot({
@@ -53,9 +46,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
       DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
       DISCORD_APPLICATION_ID: discord.applicationId,
       FAL_KEY: FAKE_FAL_KEY,
-      DATABASE_URL: databaseUrl(),
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
+      ...shared.env,
       SHARD_COUNT: '2',
       SHARD_IDS: String(shardId),
       DISCORD_API_BASE_URL: discord.apiBaseUrl,
@@ -113,7 +104,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
   }
 
   async function jobStates(): Promise<string[]> {
-    return (await query<{ state: string }>('select state from jobs')).map((row) => row.state);
+    return (await shared.query<{ state: string }>('select state from jobs')).map((row) => row.state);
   }
 
   async function expectEachDeliveredOnce(handles: InteractionHandle[]): Promise<void> {
@@ -126,8 +117,8 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     }
     expect(fal.callsTo('submit')).toHaveLength(handles.length);
     expect(new Set(fal.submits.map((submit) => submit.requestId)).size).toBe(handles.length);
-    const ledger = await query<{ job_id: string; kind: string; amount_cents: number }>('select job_id, kind, amount_cents from quota_ledger');
-    const jobs = await query<{ id: string; cost_cents: number; charged: boolean | number }>('select id, cost_cents, charged from jobs');
+    const ledger = await shared.query<{ job_id: string; kind: string; amount_cents: number }>('select job_id, kind, amount_cents from quota_ledger');
+    const jobs = await shared.query<{ id: string; cost_cents: number; charged: boolean | number }>('select id, cost_cents, charged from jobs');
     expect(jobs).toHaveLength(handles.length);
     for (const job of jobs) {
       expect(Boolean(job.charged)).toBe(true);
@@ -163,7 +154,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     // Two seconds after SIGTERM every step is held by the process still running: none waits for a lock to expire.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_000 - (performance.now() - stoppedAt))));
     const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue(STEP_QUEUE_NAME, { connection, prefix });
+    const queue = new Queue(STEP_QUEUE_NAME, { connection, prefix: shared.env.REDIS_PREFIX });
     try {
       const active = await queue.getJobs(['active']);
       expect(active.map((step) => step.name)).toEqual(Array(handles.length).fill('track'));
@@ -176,24 +167,4 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     await expectEachDeliveredOnce(handles);
     process.stdout.write(`[scale-out] SIGTERM: process exited in ${exitMs.toFixed(0)} ms; its ${handles.length / 2} tracked jobs were taken over by the other\n`);
   }, 120_000);
-
-  async function query<Row>(text: string): Promise<Row[]> {
-    const client = new pg.Client({ connectionString: databaseUrl() });
-    await client.connect();
-    try {
-      return (await client.query(text)).rows as Row[];
-    } finally {
-      await client.end();
-    }
-  }
 });
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord, type FakeGuild, type InteractionHandle } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal } from '../fakes/fakeFal.js';
 import { spawnBot, type BotProcess } from '../support/botProcess.js';
 import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY } from '../support/harness.js';
+import { createSharedStore, type SharedStore } from '../support/sharedStore.js';
 
 /** A tsx process compiles the bot on start; a launcher starts one of those per shard. */
 const START_TIMEOUT_MS = 40_000;
@@ -28,7 +26,7 @@ interface LogLine {
 describe('sharding (bot processes each running part of the gateway)', () => {
   let discord: FakeDiscord;
   let fal: FakeFal;
-  let directory: string;
+  let shared: SharedStore;
   let even: FakeGuild;
   let odd: FakeGuild;
   let bots: BotProcess[] = [];
@@ -42,7 +40,7 @@ describe('sharding (bot processes each running part of the gateway)', () => {
 
   beforeEach(async () => {
     fal = await startFakeFal();
-    directory = mkdtempSync(join(tmpdir(), 'animate-shards-'));
+    shared = await createSharedStore();
   });
   afterEach(async () => {
     for (const bot of bots) bot.kill('SIGKILL');
@@ -50,7 +48,7 @@ describe('sharding (bot processes each running part of the gateway)', () => {
     bots = [];
     await discord?.close();
     await fal.close();
-    rmSync(directory, { recursive: true, force: true });
+    await shared.drop();
   });
 
   function env(extra: Record<string, string>): Record<string, string> {
@@ -58,9 +56,8 @@ describe('sharding (bot processes each running part of the gateway)', () => {
       DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
       DISCORD_APPLICATION_ID: discord.applicationId,
       FAL_KEY: FAKE_FAL_KEY,
-      // Every shard process shares the store. (SQLite is enough here: these tests start no job,
-      // and several processes running jobs need PostgreSQL and Redis, README "Sharding".)
-      DATABASE_URL: join(directory, 'animate.sqlite'),
+      // Processes that run part of the shards share the store and the job queue (scale-out mode).
+      ...shared.env,
       DISCORD_API_BASE_URL: discord.apiBaseUrl,
       DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
       FAL_BASE_URL: fal.baseUrl,

@@ -5,6 +5,9 @@ const valid = {
   DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
   DISCORD_APPLICATION_ID: '123456789012345678',
   FAL_KEY: 'key-id:key-secret',
+  // Processes that run part of the shards share the jobs: scale-out mode (operationsConfig.test.ts refuses it otherwise).
+  DATABASE_URL: 'postgres://bot@db/animate',
+  REDIS_URL: 'redis://cache:6379',
 };
 
 function shardingOf(env: Record<string, string>) {
