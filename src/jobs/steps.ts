@@ -102,12 +102,10 @@ export class JobSteps {
       signal,
       ...(this.deps.submitBackoffMs !== undefined ? { firstBackoffMs: this.deps.submitBackoffMs } : {}),
     });
-    this.deps.pacer?.expect(requestId);
     // Written before anything else can happen: from here on the job is paid for
     // and must be tracked to the end, even across restarts.
     const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });
     if (!submitted) {
-      this.deps.pacer?.done(requestId);
       // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
       await jobs.update(prepared.id, { requestId });
       await fal

@@ -32,15 +32,13 @@ export interface StatusPacer {
   asksFirst(job: Job): boolean;
   /** Resolves when it is time to ask again, or when `signal` aborts. */
   wait(requestId: string, signal: AbortSignal): Promise<void>;
-  /** The submit just returned this id: listen for its webhook from now on, before anything else happens. */
-  expect(requestId: string): void;
   /** Tracking of this request ended: stop listening for it. */
   done(requestId: string): void;
 }
 
 /** Asks fal every `intervalMs`: the mode without a public URL. */
 export function pollingPacer(intervalMs: number): StatusPacer {
-  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), expect: () => undefined, done: () => undefined };
+  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), done: () => undefined };
 }
 
 /**
@@ -56,7 +54,6 @@ export function webhookPacer(hints: FalHints, safetyPollMs: number): StatusPacer
       hints.watch(requestId);
       await hints.wait(requestId, safetyPollMs, signal);
     },
-    expect: (requestId) => hints.watch(requestId),
     done: (requestId) => hints.unwatch(requestId),
   };
 }

@@ -4,9 +4,9 @@ import type { FalHints } from '../jobs/falHints.js';
 
 /**
  * fal's webhook lands on whichever process the load balancer picks, while the
- * job is tracked by one process of many. A hint this process cannot use is
- * published on Redis and every process offers it to its own trackers; the one
- * tracking the request wakes, the rest drop it (falHints.ts).
+ * job is tracked by one process of many. Every hint is published on Redis and
+ * every process offers it to its own trackers; the one tracking the request
+ * wakes, the rest keep it a few minutes and then drop it (falHints.ts).
  */
 export async function relayHintsAcrossProcesses(
   local: FalHints,
@@ -19,10 +19,13 @@ export async function relayHintsAcrossProcesses(
   await deps.subscriber.subscribe(channel);
   return {
     ...local,
+    // Every process hears every hint (this one too, through its own subscription): the tracker may
+    // be anywhere, or not listening yet, and each process keeps an early hint for a tracker to come.
     hint(requestId) {
-      const outcome = local.hint(requestId);
-      if (outcome !== 'unknown') return outcome;
-      deps.publisher.publish(channel, requestId).catch((error: unknown) => deps.logger.warn({ err: error, requestId }, 'could not relay a fal webhook'));
+      deps.publisher.publish(channel, requestId).catch((error: unknown) => {
+        deps.logger.warn({ err: error, requestId }, 'could not relay a fal webhook; the safety poll will find the job');
+        local.hint(requestId);
+      });
       return 'relayed';
     },
     close() {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     await shared.drop();
   });
 
-  async function startBot(shardId: number): Promise<BotProcess> {
+  async function startBot(shardId: number, extra: Record<string, string> = {}): Promise<BotProcess> {
     const bot = spawnBot({
       ...ROOMY_QUOTA_ENV,
       DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
@@ -57,6 +58,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
       PROGRESS_EDIT_INTERVAL_MS: '500',
       SHUTDOWN_GRACE_MS: '8000',
       LOG_LEVEL: 'info',
+      ...extra,
     });
     bots.push(bot);
     await discord
@@ -128,6 +130,18 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     }
   }
 
+  /** The BullMQ steps of this name that have finished (kept for their ids: see queueScheduler.ts). */
+  async function finishedSteps(name: string) {
+    const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(STEP_QUEUE_NAME, { connection, prefix: shared.env.REDIS_PREFIX });
+    try {
+      return (await queue.getJobs(['completed'])).filter((queued) => queued.name === name);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }
+
   it('delivers every job exactly once when one process is SIGKILLed mid-job (twenty jobs)', async () => {
     const { a, b, handles } = await jobsHeldAtFal(10);
     const killedAt = performance.now();
@@ -167,4 +181,41 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     await expectEachDeliveredOnce(handles);
     process.stdout.write(`[scale-out] SIGTERM: process exited in ${exitMs.toFixed(0)} ms; its ${handles.length / 2} tracked jobs were taken over by the other\n`);
   }, 120_000);
+
+  it("completes jobs from fal's webhook whichever process it lands on", async () => {
+    fal.setDefaultScript([step.queued(0), step.running('Generating'), step.completes(), step.callsWebhook()]);
+    const [portA, portB] = [await freePort(), await freePort()];
+    // fal is told to call process B for every job, also those process A tracks.
+    const webhooks = { HTTP_HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${portB}`, FAL_SAFETY_POLL_SECONDS: '120' };
+    const a = await startBot(0, { ...webhooks, HTTP_PORT: String(portA) });
+    const b = await startBot(1, { ...webhooks, HTTP_PORT: String(portB) });
+    const image = await makeImage(512, 512);
+    const handles = [...(await animateIn(discord.addGuild({ shard: [0, 2] }), image, 4)), ...(await animateIn(discord.addGuild({ shard: [1, 2] }), image, 2))];
+    await discord.waitFor(async () => (await jobStates()).filter((state) => state === 'submitted').length === handles.length || undefined, 30_000);
+    const startedAt = performance.now();
+    for (const submit of fal.submits) fal.finishNow(submit.requestId);
+
+    await expectEachDeliveredOnce(handles);
+    const deliveredMs = performance.now() - startedAt;
+    // Long before the safety poll: each job was woken by its webhook, on whichever process tracked it.
+    expect(deliveredMs).toBeLessThan(30_000);
+    expect(fal.webhooks.map((sent) => sent.status)).toEqual(Array(handles.length).fill(200));
+    const outcomes = b.output.filter((line) => line.includes('fal webhook received')).map((line) => (JSON.parse(line) as { outcome: string }).outcome);
+    expect(outcomes).toEqual(Array(handles.length).fill('relayed'));
+    expect(a.output.some((line) => line.includes('fal webhook received'))).toBe(false);
+    const trackedByA = (await finishedSteps('track')).filter((trackStep) => trackStep.processedBy?.endsWith(`:${a.child.pid}`)).length;
+    // One confirmation read and one result read per job; no polling.
+    expect(fal.callsTo('status')).toHaveLength(handles.length);
+    expect(fal.callsTo('result')).toHaveLength(handles.length);
+    process.stdout.write(`[scale-out] webhooks all to process B: ${trackedByA} of ${handles.length} jobs were tracked by process A; all delivered ${deliveredMs.toFixed(0)} ms after fal finished\n`);
+  }, 120_000);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
