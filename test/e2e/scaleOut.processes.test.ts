@@ -53,6 +53,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
       DISCORD_API_BASE_URL: discord.apiBaseUrl,
       DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
       FAL_BASE_URL: fal.baseUrl,
+      FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
       ATTACHMENT_HOSTS: discord.attachmentHost,
       POLL_INTERVAL_MS: '100',
       PROGRESS_EDIT_INTERVAL_MS: '500',
@@ -97,7 +98,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     const total = perShard * 2;
     await discord.waitFor(() => fal.submits.length >= total || undefined, 30_000);
     // Every job's tracker has heard "running" (the step before the hold).
-    await discord.waitFor(async () => (await jobStates()).filter((state) => state === 'running').length === total || undefined, 30_000);
+    await until(async () => (await jobStates()).filter((state) => state === 'running').length === total, 30_000);
     return { a, b, handles };
   }
 
@@ -111,7 +112,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
 
   async function expectEachDeliveredOnce(handles: InteractionHandle[]): Promise<void> {
     await Promise.all(handles.map((handle) => handle.waitForEvent((event) => /✅/.test(contentOf(event)), 40_000)));
-    await discord.waitFor(async () => (await jobStates()).every((state) => state === 'delivered') || undefined, 15_000);
+    await until(async () => (await jobStates()).every((state) => state === 'delivered'), 15_000);
     // Room for a duplicate to show up, had any process delivered twice.
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const handle of handles) {
@@ -191,7 +192,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     const b = await startBot(1, { ...webhooks, HTTP_PORT: String(portB) });
     const image = await makeImage(512, 512);
     const handles = [...(await animateIn(discord.addGuild({ shard: [0, 2] }), image, 4)), ...(await animateIn(discord.addGuild({ shard: [1, 2] }), image, 2))];
-    await discord.waitFor(async () => (await jobStates()).filter((state) => state === 'submitted').length === handles.length || undefined, 30_000);
+    await until(async () => (await jobStates()).filter((state) => state === 'submitted').length === handles.length, 30_000);
     const startedAt = performance.now();
     for (const submit of fal.submits) fal.finishNow(submit.requestId);
 
@@ -218,4 +219,13 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (typeof address !== 'object' || !address) throw new Error('no port');
   return address.port;
+}
+
+/** Polls an async condition (the store) every 50 ms until it holds. */
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
