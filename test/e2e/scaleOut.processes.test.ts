@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { makeImage } from '../support/images.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
 import { createSharedStore, type SharedStore } from '../support/sharedStore.js';
 import { STEP_QUEUE_NAME } from '../../src/queue/queueScheduler.js';
+import { freePort } from '../support/freePort.js';
 
 /**
  * Two real bot processes (src/main.ts) in scale-out mode on this machine's
@@ -212,14 +212,6 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
   }, 120_000);
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 /** Polls an async condition (the store) every 50 ms until it holds. */
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {

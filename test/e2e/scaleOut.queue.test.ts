@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { animate, contentOf, finalMessage, startHarness, type Harness } from '../support/harness.js';
+import { animate, contentOf, finalMessage, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis.js';
 
@@ -23,8 +23,9 @@ describe('scale-out mode (REDIS_URL): job steps as BullMQ jobs', () => {
     const final = await finalMessage(handle);
     expect(final.files[0]!.name).toMatch(/\.mp4$/);
     expect(harness.fal.callsTo('submit')).toHaveLength(1);
-    const [job] = await harness.app.jobRepository.inStates(['delivered']);
-    expect(job?.charged).toBe(true);
+    // The video reaches the member just before the final state is written.
+    const job = await waitForJobIn(harness, ['delivered']);
+    expect(job.charged).toBe(true);
     expect(harness.logLines.some((line) => line.includes('"part":"queue"') && line.includes('"level":50'))).toBe(false);
   });
 
@@ -48,8 +49,8 @@ describe('scale-out mode (REDIS_URL): job steps as BullMQ jobs', () => {
     const answer = await finalMessage(handle);
     expect(contentOf(answer)).toMatch(/restart|try again/i);
     expect(harness.fal.callsTo('submit')).toHaveLength(0);
-    const [failed] = await harness.app.jobRepository.inStates(['failed']);
-    expect(failed?.charged).toBe(false);
+    const failed = await waitForJobIn(harness, ['failed']);
+    expect(failed.charged).toBe(false);
 
     await redis.restart();
     await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 15_000 }).toBe(200);
