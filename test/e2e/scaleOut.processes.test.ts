@@ -183,6 +183,27 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     process.stdout.write(`[scale-out] SIGTERM: process exited in ${exitMs.toFixed(0)} ms; its ${handles.length / 2} tracked jobs were taken over by the other\n`);
   }, 120_000);
 
+  it('never submits twice when a process dies mid-submit: the other fails and refunds the job instead', async () => {
+    // fal queues the job at once, but its answer never reaches the process that asked.
+    fal.setDefaultScript([step.submitAnswerHeld(), step.queued(0), step.running('Generating'), step.completes()]);
+    const [a, b] = [await startBot(0), await startBot(1)];
+    const [handle] = await animateIn(discord.addGuild({ shard: [0, 2] }), await makeImage(512, 512), 1);
+    await discord.waitFor(() => (fal.submits.length === 1 ? true : undefined), 30_000);
+    const submitting = [a, b].find((bot) => bot.output.some((line) => line.includes('submitting to fal')));
+    const other = submitting === a ? b : a;
+    expect(submitting).toBeDefined();
+    submitting?.kill('SIGKILL');
+    await submitting?.exited;
+
+    const final = await handle!.waitForEvent((event) => /❌/.test(contentOf(event)), 40_000);
+    expect(contentOf(final)).toMatch(/restarted before your video was started.*not charged/);
+    await until(async () => (await jobStates()).every((state) => state === 'failed'), 15_000);
+    expect(fal.callsTo('submit')).toHaveLength(1);
+    const ledger = await shared.query<{ kind: string }>('select kind from quota_ledger');
+    expect(ledger.map((row) => row.kind).sort()).toEqual(['refund', 'reserve']);
+    expect(other.output.some((line) => line.includes('job died around its submit'))).toBe(true);
+  }, 120_000);
+
   it("completes jobs from fal's webhook whichever process it lands on", async () => {
     fal.setDefaultScript([step.queued(0), step.running('Generating'), step.completes(), step.callsWebhook()]);
     const [portA, portB] = [await freePort(), await freePort()];
