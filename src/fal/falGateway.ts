@@ -192,9 +192,13 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
       observed('stream', call('status stream', async () => {
         if (signal.aborted) return;
         const stream = await client.queue.streamStatus(endpointId, { requestId, logs: true });
+        // After an error the stream counts as closed and abort() does nothing: events still
+        // arriving on its connection must not reach a caller that has moved on.
+        let listening = true;
         // Listeners, not the stream's async iterator: that one wakes every 16 ms per
         // open stream, which a thousand waiting jobs would turn into constant CPU.
         stream.on('data', (data: unknown) => {
+          if (!listening) return;
           const status = queueStatusSchema.safeParse(data);
           if (status.success) onStatus(status.data);
           else logger.debug({ requestId }, 'ignored a status stream event that is not a status');
@@ -204,9 +208,11 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         try {
           await stream.done();
         } catch (error) {
-          throw statusReadError(error, undefined);
+          throw statusReadError(error, takeHint(requestId, 'status'));
         } finally {
+          listening = false;
           signal.removeEventListener('abort', stop);
+          retryableHints.delete(`${requestId}/status`);
         }
       })),
 

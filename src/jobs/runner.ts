@@ -51,7 +51,9 @@ export class JobRunner implements JobScheduler {
   private background(job: Job): void {
     const { lifecycle } = this.deps;
     const task = this.runSteps(job)
-      .catch((error: unknown) => lifecycle.fail(job.id, error))
+      .catch(async (error: unknown) => {
+        await lifecycle.fail(job.id, error);
+      })
       .catch((error: unknown) => lifecycle.log({ id: job.id, guildId: null, requestId: null }).error({ err: error }, 'job failed and could not be settled'))
       .finally(() => this.running.delete(task));
     this.running.add(task);

@@ -103,8 +103,8 @@ async function followStatus(job: Job, requestId: string, model: VideoModel, pace
  * Follows fal's status stream: each event is applied as it arrives, so the
  * video is fetched the moment fal says COMPLETED instead of at the next poll.
  * The stream is reopened after STREAM_WINDOW_MS (so the deadlines are checked
- * even when fal has nothing to say) and, after a pause of one poll interval,
- * when it breaks off.
+ * even when fal has nothing to say) and, after a pause of one poll interval
+ * and one status read, when it breaks off or fal closes it early.
  */
 async function followStream(job: Job, requestId: string, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
   const { fal, lifecycle, signal } = deps;
@@ -136,16 +136,24 @@ async function followStream(job: Job, requestId: string, model: VideoModel, deps
     await applying;
     if (failure !== undefined) throw failure;
     if (completed) return current;
+    if (window.aborted && !signal.aborted) continue; // the window closed: listen again at once
     if (broken !== undefined) {
       if (!(broken instanceof UpstreamError && broken.retryable)) throw broken;
       lifecycle.log(current).warn({ err: broken }, 'fal status stream broke off; opening it again shortly');
-      await sleep(deps.config.pollIntervalMs, signal);
-    } else if (!window.aborted) {
-      // fal closed the stream without COMPLETED: read the status once (deadlines too) before listening again.
-      const step = await applyStatus(current, requestId, model, await fal.status(model.endpointId, requestId), deps);
-      if (step.completed) return step.job;
-      current = step.job;
     }
+    // Broken, or closed by fal without COMPLETED: pause, then read the status once
+    // (deadlines apply even when the stream cannot be opened) before listening again.
+    await sleep(deps.config.pollIntervalMs, signal);
+    if (signal.aborted) break;
+    let status: QueueStatus | undefined;
+    try {
+      status = await fal.status(model.endpointId, requestId);
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.retryable)) throw error;
+    }
+    const step = await applyStatus(current, requestId, model, status, deps);
+    if (step.completed) return step.job;
+    current = step.job;
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { JobScheduler } from '../jobs/scheduler.js';
 import { PRE_SUBMIT_STATES, TRACKED_STATES } from '../jobs/states.js';
 import { nextStepOf, type JobStep } from '../jobs/steps.js';
 import type { Clock } from '../util/clock.js';
+import { withinMs } from '../util/withinMs.js';
 
 /** The one BullMQ queue: every step of every job, named by step. */
 export const STEP_QUEUE_NAME = 'animate-steps';
@@ -33,6 +34,8 @@ const KEEP_FINISHED_SECONDS = 14 * 24 * 60 * 60;
 const INTAKE_GRACE_MS = 60_000;
 const PING_TIMEOUT_MS = 1_000;
 const STOP_TIMEOUT_MS = 3_000;
+/** How long a start waits for Redis before it gives up (the process exits and its supervisor tries again). */
+const START_TIMEOUT_MS = 15_000;
 /**
  * How long a new job waits for Redis before the member is told to try again.
  * A step that reaches Redis later finds the job failed and does nothing.
@@ -107,15 +110,7 @@ export class QueueScheduler implements JobScheduler {
 
   /** Throws when Redis does not take the step in time (the intake then fails and refunds the job). */
   async run(job: Job): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${HAND_OVER_TIMEOUT_MS} ms`)), HAND_OVER_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.add(job.id, 'prepare'), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinMs(this.add(job.id, 'prepare'), HAND_OVER_TIMEOUT_MS, 'Redis did not take the job');
   }
 
   /**
@@ -134,8 +129,7 @@ export class QueueScheduler implements JobScheduler {
       const step = nextStepOf(job.state);
       // A reserved job's prepare step is added right after the acknowledgement; none means its process died in between.
       if (step && step !== 'prepare') {
-        // A step that exists is its own process's (or the stalled check's) to run.
-        if (await this.queue.getJob(stepId(job.id, step))) continue;
+        if (await this.stepIsHandled(job.id, step)) continue;
         await this.add(job.id, step, step === 'submit' ? { recovered: true } : {});
         resumed += 1;
       } else if (!(await this.queue.getJob(stepId(job.id, 'prepare'))) && this.deps.now() - job.createdAt > INTAKE_GRACE_MS) {
@@ -145,7 +139,7 @@ export class QueueScheduler implements JobScheduler {
       }
     }
     void this.worker.run().catch((error: unknown) => this.deps.logger.error({ err: error }, 'job queue worker stopped'));
-    await this.worker.waitUntilReady();
+    await withinMs(this.worker.waitUntilReady(), START_TIMEOUT_MS, 'Redis did not answer the job queue');
     const settled = await settleFinishedJobs({ jobs, quota, lifecycle });
     return { resumed, failed, settled };
   }
@@ -171,6 +165,23 @@ export class QueueScheduler implements JobScheduler {
 
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  /**
+   * Whether a step is under way or will come by itself: it exists and has not
+   * failed, or the step before it has not finished (that one adds it). A step
+   * BullMQ gave up on (its retries ran out while the store was down) is tried
+   * again here: otherwise its id would stay taken and the job stuck.
+   */
+  private async stepIsHandled(jobId: string, step: JobStep): Promise<boolean> {
+    const existing = await this.queue.getJob(stepId(jobId, step));
+    if (existing) {
+      if (await existing.isFailed()) await existing.retry('failed');
+      return true;
+    }
+    const before = STEP_ORDER[STEP_ORDER.indexOf(step) - 1];
+    const previous = before ? await this.queue.getJob(stepId(jobId, before)) : undefined;
+    return previous !== undefined && !(await previous.isCompleted());
   }
 
   /** Adds a step; BullMQ drops it when a step with its id exists (waiting, running or finished). */
@@ -227,7 +238,11 @@ export class QueueScheduler implements JobScheduler {
       if (error instanceof WaitingError) throw error;
       // Stopping aborted the step: another process does it again from the stored state.
       if (this.stopping && step !== 'submit') await this.handBack(queueJob, token);
-      await lifecycle.fail(job.id, error);
+      // A submit step fails its job only while fal cannot have it. Once the job
+      // is submitted (the failure came after, e.g. adding the track step), the
+      // step is tried again, sees the job submitted and adds the track step.
+      const ended = await lifecycle.fail(job.id, error, step === 'submit' ? { onlyFrom: PRE_SUBMIT_STATES } : {});
+      if (!ended && step === 'submit' && nextStepOf((await jobs.get(job.id)).state) === 'track') throw error;
     }
   }
 
