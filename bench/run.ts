@@ -1,10 +1,14 @@
 // `npm run bench`: runs every registered benchmark in order and prints its
 // table and verdict. Each one measures its own baseline in the same run.
 import { cpus } from 'node:os';
+import { acknowledgementLoad } from './acknowledgementLoad.js';
 import type { Benchmark } from './benchmark.js';
+import { completionToVideo } from './completionToVideo.js';
 import { deliveryLatency } from './deliveryLatency.js';
 import { imageChecks } from './imageChecks.js';
+import { jobsWaiting } from './jobsWaiting.js';
 import { pictureFixes } from './pictureFixes.js';
+import { recoveryAfterKill } from './recoveryAfterKill.js';
 import { videoFit } from './videoFit.js';
 
 // ─── Registered benchmarks ───────────────────────────────────────────────────
@@ -15,6 +19,10 @@ const benchmarks: Benchmark[] = [
   imageChecks,
   pictureFixes,
   videoFit,
+  acknowledgementLoad,
+  completionToVideo,
+  jobsWaiting,
+  recoveryAfterKill,
 ];
 // ─────────────────────────────────────────────────────────────────────────────
 

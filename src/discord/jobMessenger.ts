@@ -25,6 +25,7 @@ import {
   renderProgress,
   renderRepeat,
 } from './format.js';
+import { EditPace } from './editPace.js';
 import { ThrottledEditor } from './throttledEditor.js';
 
 interface MessagePayload {
@@ -51,6 +52,12 @@ const UPLOAD_REFUSED_CODES: ReadonlySet<number> = new Set([RESTJSONErrorCodes.Re
 /** Stop using the interaction token this long before Discord's 15-minute expiry. */
 const TOKEN_SAFETY_MARGIN_MS = 60_000;
 const FINAL_EDIT_ATTEMPTS = 3;
+/**
+ * Progress edits of all jobs together per second: well under the 50 requests a
+ * second discord.js allows the bot, so final messages, refusals and channel
+ * posts never queue behind progress (EditPace).
+ */
+const PROGRESS_EDITS_PER_SECOND = 20;
 /** What the bot needs in a channel to post the video there with its own token. */
 const CHANNEL_POST = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
 
@@ -72,6 +79,8 @@ export interface JobMessengerOptions {
   resultButtons?: (job: Job) => Promise<readonly ResultButton[]>;
   /** Backoff between attempts at the final edit (tests shorten it). */
   retryDelayMs?: number;
+  /** Progress edits of all jobs together, per second (default PROGRESS_EDITS_PER_SECOND). */
+  progressEditsPerSecond?: number;
 }
 
 /** Discord's answer to a message post or edit: the parts a link needs. */
@@ -92,8 +101,11 @@ interface MessageResponse {
  */
 export class JobMessenger implements VideoCourier, MemberNotifier {
   private readonly editors = new Map<string, ThrottledEditor<MessagePayload>>();
+  private readonly pace: EditPace;
 
-  constructor(private readonly options: JobMessengerOptions) {}
+  constructor(private readonly options: JobMessengerOptions) {
+    this.pace = new EditPace(options.progressEditsPerSecond ?? PROGRESS_EDITS_PER_SECOND);
+  }
 
   progress(job: Job, view: ProgressView): void {
     if (this.tokenExpired(job)) return;
@@ -153,6 +165,7 @@ export class JobMessenger implements VideoCourier, MemberNotifier {
         this.options.editIntervalMs,
         this.options.now,
         (error) => this.options.logger.warn({ err: error, jobId: job.id }, 'progress edit failed'),
+        this.pace,
       );
       this.editors.set(job.id, editor);
     }

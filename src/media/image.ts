@@ -64,7 +64,8 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   const end = pictureLength(bytes, known.format);
   const picture = end !== undefined && end < bytes.length ? bytes.subarray(0, end) : bytes;
 
-  const probe = known.format === 'bmp' ? probeBmp(picture) : await probeWithSharp(picture, known.format, maxInputPixels(limits));
+  const probe =
+    known.format === 'bmp' ? probeBmp(picture) : await probeWithSharp(picture, known.format, maxInputPixels(limits), end !== undefined);
   if (probe.frames > 1) {
     throw new InputError(ANIMATED, { logMessage: `image: ${known.format} with ${probe.frames} frames` });
   }
@@ -86,22 +87,40 @@ export async function checkImage(bytes: Buffer, limits: ImageLimits): Promise<Ch
   return { bytes: picture, ...known, width, height, hasAlpha: probe.hasAlpha };
 }
 
-async function probeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'>, pixelLimit: number): Promise<Probe> {
+async function probeWithSharp(bytes: Buffer, format: Exclude<ImageFormat, 'bmp'>, pixelLimit: number, endFound: boolean): Promise<Probe> {
   const header = await readSharpHeader(bytes, format);
-  return { ...header, verifyPixels: () => decodeOnce(bytes, format, pixelLimit) };
+  // A JPEG or WEBP that reaches its end marker (pictureLength) may be decoded at an eighth of its size.
+  const scaled = endFound && (format === 'jpeg' || format === 'webp');
+  return { ...header, verifyPixels: () => decodeOnce(bytes, format, pixelLimit, scaled ? header : undefined) };
 }
 
+/** Decoding at 1/8 of each side: libjpeg and libwebp scale while decoding (shrink-on-load). */
+const SCALED_DECODE_FACTOR = 8;
+
 /**
- * A header can be fine while the pixels after it are cut off; fal's decoder
- * would then refuse the file after we had already reserved quota. Decoding is
- * bounded by the largest picture the model takes, and 'error' (not the default 'warning') keeps
- * the many camera JPEGs that carry harmless libjpeg warnings.
+ * A header can be fine while the pixels after it are cut off or garbled;
+ * fal's decoder would then refuse the file after we had already reserved
+ * quota. Decoding is bounded by the largest picture the model takes, and
+ * 'error' (not the default 'warning') keeps the many camera JPEGs that carry
+ * harmless libjpeg warnings.
+ *
+ * With `scaledFrom` (a JPEG or WEBP whose end marker is there) the decoder
+ * still reads every block of compressed data, so damage anywhere shows, but
+ * produces an eighth of each side: a 1280×960 photo costs a third of the CPU
+ * and a 160×120 buffer instead of 3.7 MB (`npm run bench`, README
+ * "Benchmarks"). A file cut short has no end marker and is decoded whole, as
+ * a scaled decode can stop before its last rows.
  */
-async function decodeOnce(bytes: Buffer, format: ImageFormat, pixelLimit: number): Promise<void> {
+async function decodeOnce(bytes: Buffer, format: ImageFormat, pixelLimit: number, scaledFrom?: PictureHeader): Promise<void> {
   try {
-    // A plain decode to raw pixels: every pixel is read (so truncation shows),
-    // and it is ~6× faster than .stats(), which also walks them all (npm run bench).
-    await sharp(bytes, { limitInputPixels: pixelLimit, failOn: 'error' }).raw().toBuffer();
+    let image = sharp(bytes, { limitInputPixels: pixelLimit, failOn: 'error' });
+    if (scaledFrom) {
+      const side = (pixels: number) => Math.max(1, Math.floor(pixels / SCALED_DECODE_FACTOR));
+      image = image.resize(side(scaledFrom.storedWidth), side(scaledFrom.storedHeight), { fit: 'fill', kernel: 'nearest' });
+    }
+    // A plain decode to raw pixels reads all the compressed data (so damage shows)
+    // and is ~6× faster than .stats(), which also walks every pixel (npm run bench).
+    await image.raw().toBuffer();
   } catch (error) {
     throw new InputError(DAMAGED_PICTURE, { cause: error, logMessage: `image: ${format} pixels could not be decoded` });
   }

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
+import { withPreparedStatements } from './statementCache.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -50,9 +51,14 @@ function openSqlite(path: string): Kysely<Database> {
         const database = new SqliteDatabase(path);
         // WAL lets readers run beside the one writer; busy_timeout covers a second process.
         database.pragma('journal_mode = WAL');
+        // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the
+        // process being killed (SIGKILL, a crash), and only a power loss or an OS crash can take
+        // back the last ones. FULL's fsync per commit blocked the event loop on every write
+        // (SQLite docs "pragma synchronous"; README "Benchmarks").
+        database.pragma('synchronous = NORMAL');
         database.pragma('busy_timeout = 5000');
         database.pragma('foreign_keys = ON');
-        return Promise.resolve(database);
+        return Promise.resolve(withPreparedStatements(database));
       },
     }),
   });

@@ -145,6 +145,8 @@ export interface ModalSubmitInput {
 export interface InteractionHandle {
   id: string;
   token: string;
+  /** When the fake sent INTERACTION_CREATE (ms since the epoch): Discord's 3 s answer window starts here. */
+  dispatchedAt: number;
   /** The INTERACTION_CREATE payload as dispatched: what the bot received. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
   payload(): any;
@@ -614,6 +616,7 @@ class FakeDiscordServer implements FakeDiscord {
     return {
       id: state.id,
       token: state.token,
+      dispatchedAt: state.dispatchedAt,
       payload: () => state.payload,
       events: () => [...state.events],
       dispatchedTo: () => [...state.dispatchedTo],

@@ -158,6 +158,14 @@ describe('checkImage', () => {
     expect(await rejection(whole.subarray(0, Math.floor(whole.length / 2)))).toBe(DAMAGED);
   });
 
+  it.each(['jpeg', 'webp'] as const)('rejects a %s cut anywhere in its last kilobyte, where a scaled decode would stop before the cut', async (format) => {
+    // 600×450 is not a whole number of 16-pixel blocks: the last rows are the ones a decode at 1/8 skips.
+    const whole = await noisyRgb(600, 450).toFormat(format).toBuffer();
+    for (const cutBytes of [2, 20, 200, 800]) {
+      expect(await rejection(whole.subarray(0, whole.length - cutBytes))).toBe(DAMAGED);
+    }
+  });
+
   it('answers every cut-off length of every format with a result or an InputError, never a crash', async () => {
     const files = [
       await noisyRgb(400, 400).png().toBuffer(),

@@ -1,0 +1,132 @@
+// 1,000 jobs in flight, all waiting in fal's line: the bot process's memory
+// (RSS while waiting, and its peak over the whole run) and its CPU while it
+// only waits, against the docs-style baseline holding the same 1,000 jobs.
+// Members are let in as fast as each bot acknowledges them (at most
+// INGEST_WINDOW unanswered at once), so every job gets in and none is lost to
+// a missed acknowledgement; the waiting is then measured on its own.
+import { step, type FalScript } from '../test/fakes/fakeFal.js';
+import type { Benchmark } from './benchmark.js';
+import { cpuMeter, sleep, startBotProcess, type BotKind } from './botProcesses.js';
+import { KIND_LABELS, memberPicture, sendAsAcknowledged, setupFor, startLoadRig } from './loadRig.js';
+import { renderTable, type Cell } from './table.js';
+
+const JOBS = 1_000;
+/** Unanswered interactions allowed at once while members come in. */
+const INGEST_WINDOW = 20;
+/** After the last submit: every job has been asked about at least once (the bot polls every 3 s). */
+const SETTLE_MS = 4_000;
+const WINDOW_MS = 15_000;
+const SAMPLE_EVERY_MS = 250;
+/** Give up waiting for submits once none has come for this long. */
+const STALL_MS = 10_000;
+const READY_TIMEOUT_MS = 30_000;
+const GOAL_RSS_MB = 200;
+const GOAL_CPU_PERCENT = 10;
+const MB = 1024 * 1024;
+const WAITING_AT_FAL: FalScript = [step.queued(40), step.waitsInQueue(), step.completes()];
+
+interface WaitingRun {
+  kind: BotKind;
+  ingestSeconds: number;
+  jobsAtFal: number;
+  idleRssBytes: number;
+  waitingRssBytes: number;
+  peakRssBytes: number;
+  cpuPercent: number;
+  falCallsPerSecond: number;
+  discordCallsPerSecond: number;
+}
+
+async function measure(kind: BotKind, picture: Buffer): Promise<WaitingRun> {
+  const rig = await startLoadRig(WAITING_AT_FAL);
+  const setup = await setupFor(kind, rig);
+  const bot = startBotProcess(kind, setup.env);
+  try {
+    await bot.waitForLog(kind === 'bot' ? 'bot is ready' : 'baseline ready', READY_TIMEOUT_MS);
+    await sleep(1_000);
+    const idleRssBytes = bot.rssBytes();
+
+    const ingestStartedAt = performance.now();
+    await sendAsAcknowledged(rig.discord, picture, JOBS, INGEST_WINDOW);
+    let lastCount = -1;
+    let lastChangeAt = performance.now();
+    while (rig.fal.submits.length < JOBS && performance.now() - lastChangeAt < STALL_MS) {
+      if (rig.fal.submits.length !== lastCount) [lastCount, lastChangeAt] = [rig.fal.submits.length, performance.now()];
+      await sleep(50);
+    }
+    const ingestSeconds = (performance.now() - ingestStartedAt) / 1000;
+    await sleep(SETTLE_MS);
+
+    const falCallsBefore = rig.fal.calls.length;
+    const discordCallsBefore = rig.discord.calls.length;
+    const cpu = cpuMeter(bot);
+    let waitingRssBytes = 0;
+    const windowEndsAt = performance.now() + WINDOW_MS;
+    while (performance.now() < windowEndsAt) {
+      waitingRssBytes = Math.max(waitingRssBytes, bot.rssBytes());
+      await sleep(SAMPLE_EVERY_MS);
+    }
+    const cpuPercent = cpu.stop();
+    return {
+      kind,
+      ingestSeconds,
+      jobsAtFal: rig.fal.submits.length,
+      idleRssBytes,
+      waitingRssBytes,
+      peakRssBytes: bot.peakRssBytes(),
+      cpuPercent,
+      falCallsPerSecond: (rig.fal.calls.length - falCallsBefore) / (WINDOW_MS / 1000),
+      discordCallsPerSecond: (rig.discord.calls.length - discordCallsBefore) / (WINDOW_MS / 1000),
+    };
+  } finally {
+    await bot.dispose();
+    await rig.close();
+  }
+}
+
+export const jobsWaiting: Benchmark = {
+  title: `Load: ${JOBS.toLocaleString('en-US')} jobs waiting at fal: memory and CPU (compiled bot vs docs-style baseline)`,
+  async run(print) {
+    const picture = await memberPicture();
+    const runs: WaitingRun[] = [];
+    for (const kind of ['bot', 'baseline'] as const) runs.push(await measure(kind, picture));
+
+    renderTable(
+      [
+        { header: 'variant' },
+        { header: 'jobs at fal' },
+        { header: 'taking them s', decimals: 1 },
+        { header: 'idle RSS MB' },
+        { header: 'RSS waiting MB' },
+        { header: 'peak RSS MB' },
+        { header: 'KB per job' },
+        { header: 'CPU % waiting', decimals: 1 },
+        { header: 'fal calls/s waiting' },
+        { header: 'Discord calls/s waiting' },
+      ],
+      runs.map((run): Cell[] => [
+        KIND_LABELS[run.kind],
+        run.jobsAtFal,
+        run.ingestSeconds,
+        run.idleRssBytes / MB,
+        run.waitingRssBytes / MB,
+        run.peakRssBytes / MB,
+        (run.waitingRssBytes - run.idleRssBytes) / 1024 / Math.max(1, run.jobsAtFal),
+        run.cpuPercent,
+        run.falCallsPerSecond,
+        run.discordCallsPerSecond,
+      ]),
+    ).forEach((line) => print(line));
+    print(
+      `Members come in as fast as each bot acknowledges them (at most ${INGEST_WINDOW} unanswered); "taking them" runs until the last job is at fal. ` +
+        `Then ${SETTLE_MS / 1000} s to settle and a ${WINDOW_MS / 1000} s window in which the jobs only wait: CPU (% of one core) and the highest RSS in it; ` +
+        '"peak RSS" is the process\'s highest over the whole run (VmHWM); "KB per job" is (RSS waiting − idle RSS) / jobs.',
+    );
+    const [bot, baseline] = runs as [WaitingRun, WaitingRun];
+    const met = bot.peakRssBytes / MB < GOAL_RSS_MB && bot.cpuPercent < GOAL_CPU_PERCENT;
+    print(
+      `Verdict: with ${bot.jobsAtFal} jobs waiting the bot peaks at ${Math.round(bot.peakRssBytes / MB)} MB and uses ${bot.cpuPercent.toFixed(1)} % of a core ` +
+        `(baseline ${Math.round(baseline.peakRssBytes / MB)} MB, ${baseline.cpuPercent.toFixed(1)} %); goal (< ${GOAL_RSS_MB} MB, < ${GOAL_CPU_PERCENT} %): ${met ? 'met' : 'NOT met'}.`,
+    );
+  },
+};
