@@ -103,6 +103,7 @@ const envSchema = z.object({
   FAL_SAFETY_POLL_SECONDS: positiveInt(60),
   FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
   FAL_STATUS_MODE: z.enum(['stream', 'poll']).default('stream'),
+  PREPARE_CONCURRENCY: positiveInt(4),
   // Scale-out: job steps as BullMQ jobs on Redis, shared by every process (needs PostgreSQL).
   REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores').default('animate'),
@@ -171,6 +172,8 @@ export interface Config {
    * (one open request per job, news as it happens) or a status read every POLL_INTERVAL_MS.
    */
   statusMode: 'stream' | 'poll';
+  /** Jobs whose picture is downloaded, checked and uploaded at once in this process; the rest wait their turn. */
+  prepareConcurrency: number;
   /** Scale-out mode (REDIS_URL): job steps run as BullMQ jobs shared by every process; null runs them in-process. */
   queue: { redisUrl: string; prefix: string } | null;
   /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
@@ -274,6 +277,7 @@ export function parseConfig(env: Env): Config {
     webhooks: { publicUrl: e.PUBLIC_URL, jwksUrl: e.FAL_WEBHOOK_JWKS_URL, safetyPollMs: e.FAL_SAFETY_POLL_SECONDS * 1000 },
     submitRetryMs: e.FAL_SUBMIT_RETRY_SECONDS * 1000,
     statusMode: e.FAL_STATUS_MODE,
+    prepareConcurrency: e.PREPARE_CONCURRENCY,
     queue: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     dashboard,
   };

@@ -6,6 +6,7 @@ import type { ModelRegistry } from '../fal/models/registry.js';
 import { joinClips } from '../media/video/joinClips.js';
 import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
 import type { Clock } from '../util/clock.js';
+import { Slots } from '../util/slots.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import type { JobState } from './states.js';
@@ -19,7 +20,7 @@ import { chooseDelivery, downloadVideo, wholeVideoUrl } from './videoDelivery.js
 export interface JobStepsDeps {
   config: Pick<
     Config,
-    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes' | 'submitRetryMs' | 'statusMode'
+    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes' | 'submitRetryMs' | 'statusMode' | 'prepareConcurrency'
   >;
   jobs: JobRepository;
   fal: FalGateway;
@@ -68,16 +69,20 @@ export function nextStepOf(state: JobState): JobStep | undefined {
  * `signal` aborts a step when the process stops.
  */
 export class JobSteps {
-  constructor(private readonly deps: JobStepsDeps) {}
+  private readonly preparing: Slots;
+
+  constructor(private readonly deps: JobStepsDeps) {
+    this.preparing = new Slots(deps.config.prepareConcurrency);
+  }
 
   /** reserved → prepared; or delivered at once when it repeats a paid request (returns undefined then). */
   async prepare(reserved: Job, signal: AbortSignal): Promise<Job | undefined> {
     const { lifecycle } = this.deps;
     const model = this.deps.models.get(reserved.model);
-    const { imageUrl, audioUrl, imageSha256, imageNote, detail } = await prepareMedia(reserved, model, this.deps, {
-      log: lifecycle.log(reserved),
-      signal,
-    });
+    // Waits its turn: a burst of new jobs must not take the event loop from the interactions still to be acknowledged.
+    const { imageUrl, audioUrl, imageSha256, imageNote, detail } = await this.preparing.run(() =>
+      prepareMedia(reserved, model, this.deps, { log: lifecycle.log(reserved), signal }),
+    );
     const prepared = await lifecycle.move(reserved, 'prepared', { imageUrl, audioUrl, imageSha256, imageNote }, detail);
     if (await this.answeredAsRepeat(prepared)) return undefined;
     return prepared;
