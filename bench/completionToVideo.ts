@@ -7,7 +7,7 @@
 // fal.subscribe's 500 ms): a 10 s job is short enough to run as it is.
 import type { FakeDiscord, InteractionEvent, InteractionHandle } from '../test/fakes/fakeDiscord.js';
 import type { Benchmark } from './benchmark.js';
-import { sleep, startBotProcess, type BotKind, type BotProcess } from './botProcesses.js';
+import { machineLoad, sleep, startBotProcess, type BotKind, type BotProcess } from './botProcesses.js';
 import { runFalOnAClock, timedJobScript, type TimedJob } from './falScheduler.js';
 import { memberPicture, sendAnimate, setupFor, startLoadRig, type LoadRig } from './loadRig.js';
 import { median, percentile, sum } from './stats.js';
@@ -114,8 +114,9 @@ async function measure(variant: Variant, picture: Buffer): Promise<JobFigures[]>
 }
 
 export const completionToVideo: Benchmark = {
-  title: `Load: one ${FAL_MS / 1000} s job: fal COMPLETED → video in Discord, and fal calls and Discord edits per job (polling, webhooks, baseline)`,
+  title: `At scale: one ${FAL_MS / 1000} s job: fal COMPLETED → video in Discord, and fal calls and Discord edits per job (polling, webhooks, baseline)`,
   async run(print) {
+    const loadBefore = machineLoad();
     const picture = await memberPicture();
     // Side by side: each variant has its own fakes and process, and the load of a handful of jobs is light.
     const results = await Promise.all(VARIANTS.map((variant) => measure(variant, picture)));
@@ -163,6 +164,7 @@ export const completionToVideo: Benchmark = {
         '"fal queue calls" are submit + status + result + cancel; "all fal calls" add the picture upload (initiate + PUT) and the video download. ' +
         'Discord edits are the edits of the reply Discord accepted (progress and the video); requests include the callback and refused (429) edits.',
     );
+    print(`Machine: ${loadBefore} when the run started.`);
     const medianOf = (index: number) => Math.round(median(pick(results[index]!, 'completionToVideoMs')));
     const p95Of = (index: number) => percentile(pick(results[index]!, 'completionToVideoMs'), 0.95);
     const met = p95Of(0) < GOAL_MS && p95Of(1) < GOAL_MS;

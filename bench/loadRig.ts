@@ -13,6 +13,7 @@ import { freePort, sleep, type BotKind } from './botProcesses.js';
 
 /** Discord's answer window (PROTOCOLS.md §3): an interaction not acknowledged within it is lost. */
 export const ACK_DEADLINE_MS = 3_000;
+/** Discord's message flag for an answer only the member sees (a refusal, an error). */
 const EPHEMERAL_FLAG = 64;
 const CALLBACK_PATH = /\/interactions\/\d+\/([^/]+)\/callback$/;
 // Every /animate of a run is a different member, so member limits never refuse one.
@@ -192,6 +193,8 @@ export interface Acknowledgement {
   inTime: boolean;
   /** Answered privately (a refusal or an error) instead of deferring a public reply. */
   refused: boolean;
+  /** What the private answer said. */
+  refusal?: string;
 }
 
 /** Each interaction's first callback, as the fake Discord recorded it when the request arrived. */
@@ -205,9 +208,10 @@ export function acknowledgementsOf(discord: FakeDiscord, handles: readonly Inter
     const call = firstCallback.get(handle.token);
     if (!call) return { latencyMs: Number.POSITIVE_INFINITY, inTime: false, refused: false };
     const latencyMs = call.at - handle.dispatchedAt;
-    const body = call.body as { type?: number; data?: { flags?: number } } | undefined;
+    const body = call.body as { type?: number; data?: { flags?: number; content?: unknown } } | undefined;
     const refused = body?.type === 4 && ((body.data?.flags ?? 0) & EPHEMERAL_FLAG) !== 0;
-    return { latencyMs, inTime: call.status >= 200 && call.status < 300 && latencyMs <= ACK_DEADLINE_MS, refused };
+    const inTime = call.status >= 200 && call.status < 300 && latencyMs <= ACK_DEADLINE_MS;
+    return { latencyMs, inTime, refused, ...(refused ? { refusal: String(body.data?.content ?? '') } : {}) };
   });
 }
 

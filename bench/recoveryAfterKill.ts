@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { step, type FalScript } from '../test/fakes/fakeFal.js';
 import type { Benchmark } from './benchmark.js';
-import { REPO_ROOT, freePort, sleep, startBotProcess, type BotKind, type BotProcess } from './botProcesses.js';
+import { REPO_ROOT, freePort, machineLoad, sleep, startBotProcess, type BotKind, type BotProcess } from './botProcesses.js';
 import { KIND_LABELS, memberPicture, sendAsAcknowledged, setupFor, startLoadRig, type LoadRig } from './loadRig.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -144,8 +144,9 @@ async function measure(testCase: Case, picture: Buffer): Promise<Recovery> {
 }
 
 export const recoveryAfterKill: Benchmark = {
-  title: `Load: recovery after SIGKILL with ${JOBS} jobs waiting at fal (one process, two processes, baseline)`,
+  title: `At scale: recovery after SIGKILL with ${JOBS} jobs waiting at fal (one process, two processes, baseline)`,
   async run(print) {
+    const loadBefore = machineLoad();
     const picture = await memberPicture();
     const twoProcesses = scaleOutModeExists();
     const rows: Cell[][] = [];
@@ -173,6 +174,7 @@ export const recoveryAfterKill: Benchmark = {
       '"Tracked again" = the fake fal saw a status read of the request after the kill. The restarted process starts at once with the same ' +
         `configuration; "ready" is its "bot is ready" log line (logged in, unfinished jobs resumed). The baseline is watched for ${BASELINE_LOOK_MS / 1000} s.`,
     );
+    print(`Machine: ${loadBefore} when the run started.`);
     const one = results.get(CASES[0]!);
     const baseline = results.get(CASES[2]!);
     print(
