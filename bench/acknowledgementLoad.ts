@@ -57,7 +57,10 @@ interface AckRun {
 function refusalsOf(acks: readonly Acknowledgement[]): string[] {
   const counts = new Map<string, number>();
   for (const { refusal } of acks) {
-    if (refusal !== undefined) counts.set(refusal.slice(0, 120), (counts.get(refusal.slice(0, 120)) ?? 0) + 1);
+    if (refusal === undefined) continue;
+    // One sentence per cause: a bug report's id differs every time.
+    const text = refusal.replace(/\(report `[^`]*`\)/, '(report …)').slice(0, 120);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
   }
   return [...counts].map(([text, count]) => `${count}× "${text}"`);
 }
@@ -140,7 +143,7 @@ export const acknowledgementLoad: Benchmark = {
         { header: 'ack p99 ms' },
         { header: 'ack max ms' },
         { header: `missed (>${ACK_DEADLINE_MS / 1000} s)` },
-        { header: 'refused' },
+        { header: 'private answers' },
         { header: 'CPU % of a core' },
         { header: 'main thread CPU %' },
         { header: 'bot loop delay p99 ms', decimals: 1 },
@@ -156,7 +159,8 @@ export const acknowledgementLoad: Benchmark = {
         `by ${ACK_DEADLINE_MS / 1000} s after the last interaction; "missed" has no accepted callback within ${ACK_DEADLINE_MS / 1000} s; ` +
         `"fakes loop delay" is this process's own event-loop delay (how late the fakes may have recorded an arrival). ` +
         `The bot's loop delay comes from its /metrics; the baseline has none. "Main thread" is the CPU of the thread that runs the event loop ` +
-        `(at 100 % it cannot take more work); the rest is libuv's and libvips' threads and V8's.`,
+        `(at 100 % it cannot take more work); the rest is libuv's and libvips' threads and V8's. "Private answers" are ephemeral replies ` +
+        `instead of a deferred public one: quota refusals, or the error a bot sends when its acknowledgement failed.`,
     );
     for (const run of runs) {
       print(`${KIND_LABELS[run.kind]}: ${run.loadBefore} before it started.${run.refusals.length > 0 ? ` Private answers: ${run.refusals.join('; ')}.` : ''}`);
