@@ -28,6 +28,8 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
   const table = new HandlerTable(options.handlers);
   return async (interaction) => {
     const log = logger.child({ interactionId: interaction.id, guildId: interaction.guildId, ...routeOf(interaction) });
+    // With shards in several processes, this says which process took which interaction.
+    log.debug('interaction received');
     try {
       if (options.isStopping()) throw new UnavailableError(localized('error.restarting'));
       await dispatch(interaction, table, context);

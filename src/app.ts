@@ -18,7 +18,10 @@ import { createReadiness, type Readiness } from './http/readiness.js';
 import { FAL_WEBHOOK_PATH, falWebhookRoute } from './http/falWebhookRoute.js';
 import { createHttpServer, type HttpPlugin, type HttpServer } from './http/server.js';
 import { createWebhookVerifier } from './fal/webhookVerifier.js';
-import { createFalHints } from './jobs/falHints.js';
+import { createFalHints, type FalHints } from './jobs/falHints.js';
+import { relayHintsAcrossProcesses } from './queue/hintRelay.js';
+import { QueueScheduler } from './queue/queueScheduler.js';
+import { openRedis } from './queue/redis.js';
 import { webhookPacer } from './jobs/tracking.js';
 import { createBotMetrics } from './metrics/botMetrics.js';
 import { observeDiscordRequests } from './metrics/discordRequests.js';
@@ -119,8 +122,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     observe: metrics.observeFal,
     webhookUrl: publicUrl ? `${publicUrl}${FAL_WEBHOOK_PATH}` : undefined,
   });
+  const queue = config.queue;
+  const redis = queue
+    ? {
+        main: openRedis(queue.redisUrl, 'animate-queue', logger),
+        worker: openRedis(queue.redisUrl, 'animate-worker', logger),
+      }
+    : undefined;
   // With a public URL fal calls us when a job ends; the trackers wait for that (or a slow safety poll).
-  const hints = publicUrl ? createFalHints() : undefined;
+  // In scale-out mode the webhook may land on another process than the job's tracker: hints go through Redis.
+  const localHints = publicUrl ? createFalHints() : undefined;
+  const relay =
+    localHints && redis && queue
+      ? await relayHintsAcrossProcesses(localHints, {
+          publisher: redis.main,
+          subscriber: openRedis(queue.redisUrl, 'animate-hints', logger),
+          prefix: queue.prefix,
+          logger,
+        })
+      : undefined;
+  const hints: FalHints | undefined = relay ?? localHints;
   const httpPlugins: HttpPlugin[] = [...(options.httpPlugins ?? [])];
   if (hints) {
     const verifier = createWebhookVerifier({ jwksUrl: config.webhooks.jwksUrl });
@@ -174,12 +195,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     now,
     ...(options.submitBackoffMs !== undefined ? { submitBackoffMs: options.submitBackoffMs } : {}),
     ...(hints ? { pacer: webhookPacer(hints, config.webhooks.safetyPollMs) } : {}),
+    ...(redis && queue
+      ? {
+          scheduler: (parts) =>
+            new QueueScheduler({
+              ...parts,
+              connection: redis.main,
+              workerConnection: redis.worker,
+              prefix: queue.prefix,
+              logger: logger.child({ part: 'queue' }),
+              now,
+            }),
+        }
+      : {}),
   });
   let stopping = false;
   let http: HttpServer | undefined;
   const readiness = createReadiness([
     { name: 'discord gateway', check: () => client.ws.status === Status.Ready },
     { name: 'store', check: async () => (await sql`select 1 as ok`.execute(store.db), true) },
+    ...(queue ? [{ name: 'queue', check: () => jobs.ready() }] : []),
     { name: 'not shutting down', check: () => !stopping && !jobs.stopping },
   ]);
   const inFlight = new Set<Promise<void>>();
@@ -242,11 +277,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop(options = {}) {
       stopping = true;
+      // In scale-out mode other processes are waiting for this one's steps: hand them back at once.
+      const jobsStopped = queue ? jobs.stop() : undefined;
       // Stay connected a moment so interactions arriving now hear "restarting"
       // instead of timing out, and let those already being handled finish.
       if (options.drainMs) await sleep(options.drainMs);
       await Promise.allSettled([...inFlight]);
-      await jobs.stop();
+      await (jobsStopped ?? jobs.stop());
+      relay?.close();
       await ledger.idle();
       // Last: until here /readyz answered 503 "not shutting down" to the load balancer.
       await http?.close();

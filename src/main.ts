@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { ConfigError, parseConfig, secretsOf } from './config/config.js';
 import { createLogger } from './logger.js';
 import { installProcessGuards } from './processGuards.js';
+import { runShardLauncher } from './shardLauncher.js';
 
 /**
  * `npm start`: the environment (and `.env`, when present) is the configuration.
@@ -20,8 +22,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  installProcessGuards(logger);
+  const baseLogger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  installProcessGuards(baseLogger);
+  const { sharding } = config.discord;
+  if (sharding.kind === 'launcher') {
+    // SHARD_IDS=auto: this process only starts and watches one child (this same file) per shard.
+    await runShardLauncher({ config, logger: baseLogger, entryFile: fileURLToPath(import.meta.url), execArgv: process.execArgv });
+    return;
+  }
+  // Every line of a shard process says which shards it runs.
+  const logger = sharding.kind === 'shards' ? baseLogger.child({ shards: sharding.shardIds }) : baseLogger;
 
   const app = await createApp({ config, logger });
   let shuttingDown = false;
@@ -45,6 +55,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A shard whose launcher is gone (killed, crashed) would run on unwatched; it stops instead.
+  if (sharding.kind === 'shards' && sharding.launched) process.once('disconnect', () => shutdown('launcher gone'));
   await app.start();
 }
 

@@ -4,6 +4,7 @@ import { usdEnv } from '../quota/money.js';
 import { OPERATOR_DEFAULTS_ENV, operatorDefaultsFrom, type QuotaDefaults } from '../quota/rules.js';
 import { wan25 } from '../fal/models/wan25.js';
 import { DASHBOARD_ENV, dashboardConfigFrom, type DashboardConfig } from './dashboardConfig.js';
+import { SHARD_ENV, shardPlanFrom, type ShardPlan } from './shardConfig.js';
 import { DURATIONS, RESOLUTIONS, type DurationSeconds, type Resolution } from './videoChoices.js';
 
 /**
@@ -101,11 +102,18 @@ const envSchema = z.object({
   FAL_WEBHOOK_JWKS_URL: httpUrl.default(FAL_JWKS_URL),
   FAL_SAFETY_POLL_SECONDS: positiveInt(60),
   FAL_SUBMIT_RETRY_SECONDS: z.coerce.number().int().min(0).default(120),
+  FAL_STATUS_MODE: z.enum(['stream', 'poll']).default('stream'),
+  // Scale-out: job steps as BullMQ jobs on Redis, shared by every process (needs PostgreSQL).
+  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores').default('animate'),
   // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
   ...DASHBOARD_ENV,
+  // Gateway shards this process runs (SHARD_COUNT, SHARD_IDS): see shardConfig.ts.
+  ...SHARD_ENV,
 });
 
 export type Env = Record<string, string | undefined>;
+export type { ShardPlan } from './shardConfig.js';
 
 const deployEnvSchema = envSchema.pick({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true, DISCORD_API_BASE_URL: true });
 
@@ -115,6 +123,8 @@ export interface Config {
     applicationId: string;
     apiBaseUrl: string;
     cdnBaseUrl: string;
+    /** Which gateway shards this process connects, or that it launches one process per shard. */
+    sharding: ShardPlan;
   };
   fal: {
     key: string;
@@ -156,6 +166,13 @@ export interface Config {
   };
   /** How long a submit fal refused as busy (429, 503 with Retry-After) is tried again. */
   submitRetryMs: number;
+  /**
+   * Without webhooks, how the bot learns a job's progress: fal's status stream
+   * (one open request per job, news as it happens) or a status read every POLL_INTERVAL_MS.
+   */
+  statusMode: 'stream' | 'poll';
+  /** Scale-out mode (REDIS_URL): job steps run as BullMQ jobs shared by every process; null runs them in-process. */
+  queue: { redisUrl: string; prefix: string } | null;
   /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
   dashboard: DashboardConfig | null;
 }
@@ -217,7 +234,12 @@ export function parseConfig(env: Env): Config {
   if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
     throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
   }
-  const { dashboard, problems } = dashboardConfigFrom(e);
+  if (e.REDIS_URL !== undefined && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) {
+    throw new ConfigError(['REDIS_URL needs a postgres:// DATABASE_URL: every process of a scale-out shares one store']);
+  }
+  const { dashboard, problems: dashboardProblems } = dashboardConfigFrom(e);
+  const { sharding, problems: shardProblems } = shardPlanFrom(e);
+  const problems = [...dashboardProblems, ...shardProblems, ...sharedJobsProblems(sharding, e.REDIS_URL)];
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     discord: {
@@ -225,6 +247,7 @@ export function parseConfig(env: Env): Config {
       applicationId: e.DISCORD_APPLICATION_ID,
       apiBaseUrl: e.DISCORD_API_BASE_URL,
       cdnBaseUrl: e.DISCORD_CDN_BASE_URL,
+      sharding,
     },
     fal: { key: e.FAL_KEY, baseUrl: e.FAL_BASE_URL },
     databaseUrl: e.DATABASE_URL,
@@ -250,12 +273,40 @@ export function parseConfig(env: Env): Config {
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     webhooks: { publicUrl: e.PUBLIC_URL, jwksUrl: e.FAL_WEBHOOK_JWKS_URL, safetyPollMs: e.FAL_SAFETY_POLL_SECONDS * 1000 },
     submitRetryMs: e.FAL_SUBMIT_RETRY_SECONDS * 1000,
+    statusMode: e.FAL_STATUS_MODE,
+    queue: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     dashboard,
   };
+}
+
+/**
+ * A process that runs only some of the shards has siblings, and siblings share
+ * the jobs: that is scale-out mode. Without it each process's start would fail
+ * or re-track the others' unfinished jobs (src/jobs/recovery.ts is for one process).
+ */
+function sharedJobsProblems(sharding: ShardPlan, redisUrl: string | undefined): string[] {
+  if (redisUrl !== undefined) return [];
+  const partial = sharding.kind === 'shards' && sharding.shardIds.length < sharding.shardCount;
+  const launchesSeveral = sharding.kind === 'launcher' && sharding.shardCount !== 1;
+  if (!partial && !launchesSeveral) return [];
+  return [
+    `${sharding.kind === 'launcher' ? 'SHARD_IDS=auto starts a process per shard' : 'SHARD_IDS runs only some of the shards'}: processes that share the jobs need REDIS_URL and a postgres:// DATABASE_URL (README "Operations")`,
+  ];
 }
 
 /** The secrets in a config, so logs and messages can be checked against them. */
 export function secretsOf(config: Config): string[] {
   const dashboard = config.dashboard ? [config.dashboard.clientSecret, config.dashboard.sessionSecret] : [];
-  return [config.discord.token, config.fal.key, ...dashboard];
+  const passwords = [config.databaseUrl, config.queue?.redisUrl].map(passwordIn).filter((password) => password !== '');
+  return [config.discord.token, config.fal.key, ...dashboard, ...passwords];
+}
+
+/** The password inside a connection URL (postgres://user:password@host), or ''. */
+function passwordIn(url: string | undefined): string {
+  if (url === undefined || !url.includes('://')) return '';
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

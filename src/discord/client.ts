@@ -1,5 +1,5 @@
-import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
-import type { Config } from '../config/config.js';
+import { Client, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
+import type { Config, ShardPlan } from '../config/config.js';
 
 /**
  * The discord.js client. Only the Guilds intent: slash commands need nothing
@@ -22,5 +22,15 @@ export function createDiscordClient(config: Config['discord']): Client {
       UserManager: { maxSize: 1_000, keepOverLimit: (user) => user.id === user.client.user.id },
       GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
     }),
+    ...shardOptions(config.sharding),
   });
+}
+
+/**
+ * The shards this process connects. Unset settings add nothing, so discord.js
+ * keeps its own default (and still reads SHARDS / SHARD_COUNT itself).
+ */
+function shardOptions(plan: ShardPlan): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (plan.kind !== 'shards') return {};
+  return { shards: [...plan.shardIds], shardCount: plan.shardCount };
 }

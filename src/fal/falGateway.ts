@@ -15,6 +15,13 @@ export interface FalGateway {
    */
   submit(endpointId: string, input: Record<string, unknown>): Promise<{ requestId: string }>;
   status(endpointId: string, requestId: string): Promise<QueueStatus>;
+  /**
+   * Follows fal's status stream (PROTOCOLS.md §2, Server-Sent Events): `onStatus`
+   * hears each status as fal sends it. Resolves when the stream ends (after
+   * COMPLETED, or when fal closes it) or `signal` aborts; rejects with an
+   * UpstreamError when it cannot be opened or breaks off. One fal call however long it stays open.
+   */
+  watchStatus(endpointId: string, requestId: string, onStatus: (status: QueueStatus) => void, signal: AbortSignal): Promise<void>;
   /** The model's output as fal sent it; the model's own schema reads it (src/fal/models). */
   result(endpointId: string, requestId: string): Promise<unknown>;
   cancel(endpointId: string, requestId: string): Promise<void>;
@@ -34,7 +41,7 @@ export interface FalGatewayOptions {
   observe?: (call: FalCallReport) => void;
 }
 
-export type FalCallKind = 'submit' | 'status' | 'result' | 'cancel' | 'upload';
+export type FalCallKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'upload';
 
 /** One call and how it ended: 'ok', or a bounded word for the failure. */
 export interface FalCallReport {
@@ -181,6 +188,34 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
 
     status: (endpointId, requestId) => observed('status', readStatus(endpointId, requestId)),
 
+    watchStatus: (endpointId, requestId, onStatus, signal) =>
+      observed('stream', call('status stream', async () => {
+        if (signal.aborted) return;
+        const stream = await client.queue.streamStatus(endpointId, { requestId, logs: true });
+        // After an error the stream counts as closed and abort() does nothing: events still
+        // arriving on its connection must not reach a caller that has moved on.
+        let listening = true;
+        // Listeners, not the stream's async iterator: that one wakes every 16 ms per
+        // open stream, which a thousand waiting jobs would turn into constant CPU.
+        stream.on('data', (data: unknown) => {
+          if (!listening) return;
+          const status = queueStatusSchema.safeParse(data);
+          if (status.success) onStatus(status.data);
+          else logger.debug({ requestId }, 'ignored a status stream event that is not a status');
+        });
+        const stop = () => stream.abort();
+        signal.addEventListener('abort', stop, { once: true });
+        try {
+          await stream.done();
+        } catch (error) {
+          throw statusReadError(error, takeHint(requestId, 'status'));
+        } finally {
+          listening = false;
+          signal.removeEventListener('abort', stop);
+          retryableHints.delete(`${requestId}/status`);
+        }
+      })),
+
     result: (endpointId, requestId) =>
       observed('result', call('result', async () => {
         try {
@@ -208,18 +243,24 @@ export function createFalGateway(options: FalGatewayOptions): FalGateway {
         queueStatusSchema.parse(await client.queue.status(endpointId, { requestId, logs: true })),
       );
     } catch (error) {
-      // A failed status read costs nothing: worth asking again later unless fal says it is pointless.
-      const mapped = mapFalError(error);
-      const hint = takeHint(requestId, 'status');
-      const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
-      const retryable = hint ?? transient;
-      if (retryable === mapped.retryable) throw mapped;
-      throw new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
+      throw statusReadError(error, takeHint(requestId, 'status'));
     } finally {
       // A read that succeeded after the client's own retries leaves no stale hint behind.
       retryableHints.delete(`${requestId}/status`);
     }
-    }
+  }
+}
+
+/**
+ * A failed status read (or a status stream that broke off) costs nothing:
+ * worth trying again later unless fal says it is pointless (X-Fal-Retryable: false).
+ */
+function statusReadError(error: unknown, retryableHint: boolean | undefined): UpstreamError {
+  const mapped = error instanceof UpstreamError ? error : mapFalError(error);
+  const transient = mapped.code === 'network' || mapped.retryable || /^(internal_server_error|unavailable|runner_)/.test(mapped.code);
+  const retryable = retryableHint ?? transient;
+  if (retryable === mapped.retryable) return mapped;
+  return new UpstreamError(mapped.memberText, mapped.code, { cause: mapped.cause, logMessage: mapped.message, retryable });
 }
 
 function fromSubmitFailure(failure: SubmitNotRetried): UpstreamError {

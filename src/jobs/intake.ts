@@ -11,7 +11,7 @@ import type { JobEvents } from './events.js';
 import type { Job, ReplyTarget } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { ledgerJobOf, type JobLifecycle } from './lifecycle.js';
-import type { JobRunner } from './runner.js';
+import type { JobScheduler } from './scheduler.js';
 import { isCancellable, isTerminal, type JobState } from './states.js';
 import type { AnimateRequest, CancelActor, CancelOutcome } from './types.js';
 
@@ -21,7 +21,7 @@ export interface JobIntakeDeps {
   fal: FalGateway;
   models: ModelRegistry;
   lifecycle: JobLifecycle;
-  runner: JobRunner;
+  scheduler: JobScheduler;
   events: JobEvents;
   logger: Logger;
   now: Clock;
@@ -47,11 +47,11 @@ export class JobIntake {
    * reserves its cost before acknowledging: reserving is one quick
    * transaction, so a quota refusal (a thrown QuotaError; the job is recorded
    * as failed and nothing is paid) reaches the member privately and no public
-   * reply ever appears. Then acknowledges, and runs the job in the background.
+   * reply ever appears. Then acknowledges, and hands the job to the scheduler (this process, or the queue).
    */
   async start(request: AnimateRequest, target: ReplyTarget, member: MemberContext, acknowledge: Acknowledge): Promise<Job> {
-    const { jobs, lifecycle, quota, runner } = this.deps;
-    if (runner.stopping) throw new UnavailableError(localized('error.restarting'));
+    const { jobs, lifecycle, quota, scheduler } = this.deps;
+    if (scheduler.stopping) throw new UnavailableError(localized('error.restarting'));
     const model = this.deps.models.get(request.model);
     const received = await jobs.create({
       id: randomUUID(),
@@ -97,7 +97,12 @@ export class JobIntake {
     }
     if (typeof replyMessageId === 'string') reserved = await this.rememberReply(reserved, replyMessageId);
     await this.deps.events.publish({ type: 'acknowledged', job: reserved, reservation, at: this.deps.now() });
-    runner.run(reserved);
+    try {
+      await scheduler.run(reserved);
+    } catch (error) {
+      // Nothing ran: the member hears it in the reply just made, and is refunded.
+      await lifecycle.fail(reserved.id, new UnavailableError(localized('error.restarting'), { cause: error }));
+    }
     return reserved;
   }
 

@@ -9,24 +9,35 @@ import { JobIntake } from './intake.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import { JobLifecycle } from './lifecycle.js';
-import { recoverJobs, type RecoveryReport } from './recovery.js';
-import { JobRunner, type JobRunnerDeps } from './runner.js';
+import type { RecoveryDeps, RecoveryReport } from './recovery.js';
+import { JobRunner } from './runner.js';
+import type { JobScheduler } from './scheduler.js';
+import { JobSteps, type JobStepsDeps } from './steps.js';
 import type { StatusPacer } from './tracking.js';
 import type { VideoCourier } from './types.js';
 
 export interface JobsDeps {
-  config: JobRunnerDeps['config'];
+  config: JobStepsDeps['config'];
   jobs: JobRepository;
   fal: FalGateway;
   models: ModelRegistry;
   quota: QuotaService;
   events: JobEvents;
   courier: VideoCourier;
-  ffmpeg: JobRunnerDeps['ffmpeg'];
+  ffmpeg: JobStepsDeps['ffmpeg'];
   logger: Logger;
   now: Clock;
   submitBackoffMs?: number;
   pacer?: StatusPacer;
+  /** Where the steps run; the embedded default runs them in this process (runner.ts). */
+  scheduler?: (parts: SchedulerParts) => JobScheduler;
+}
+
+/** What a scheduler is built from. */
+export interface SchedulerParts {
+  steps: JobSteps;
+  lifecycle: JobLifecycle;
+  recovery: Omit<RecoveryDeps, 'lifecycle' | 'follow'>;
 }
 
 /** The jobs part as the rest of the bot uses it: intake, runner and recovery wired together. */
@@ -41,8 +52,10 @@ export interface Jobs {
   extend(jobId: string, prompt: string, asker: ExtensionAsker, ...rest: StartRest): Promise<Job>;
   /** Ends a job as failed (refunding it) when its interaction could not be answered. */
   readonly fail: JobLifecycle['fail'];
-  /** After a restart: see recovery.ts. */
+  /** After a restart: see recovery.ts (in-process) or the queue's own recovery (src/queue). */
   resume(startedAt: number): Promise<RecoveryReport>;
+  /** Whether jobs can be scheduled (the queue's Redis answers in scale-out mode). */
+  ready(): Promise<boolean>;
   readonly stopping: boolean;
   stop(): Promise<void>;
   idle(): Promise<void>;
@@ -53,8 +66,9 @@ type StartRest = Parameters<JobIntake['start']> extends [unknown, ...infer Rest]
 
 export function createJobs(deps: JobsDeps): Jobs {
   const lifecycle = new JobLifecycle(deps);
-  const runner = new JobRunner({ ...deps, lifecycle });
-  const intake = new JobIntake({ ...deps, lifecycle, runner });
+  const parts: SchedulerParts = { steps: new JobSteps({ ...deps, lifecycle }), lifecycle, recovery: { jobs: deps.jobs, quota: deps.quota } };
+  const scheduler = deps.scheduler ? deps.scheduler(parts) : new JobRunner(parts);
+  const intake = new JobIntake({ ...deps, lifecycle, scheduler });
   const offerExtension = async (jobId: string): Promise<ExtensionOffer> => {
     const parent = await deps.jobs.find(jobId);
     return extensionOffer(parent, parent && deps.models.all.find((model) => model.id === parent.model), deps.ffmpeg !== undefined);
@@ -69,11 +83,12 @@ export function createJobs(deps: JobsDeps): Jobs {
       return intake.start(extensionRequest(offer, deps.models.get(offer.parent.model), prompt, asker), ...rest);
     },
     fail: (...args) => lifecycle.fail(...args),
-    resume: (startedAt) => recoverJobs(startedAt, { ...deps, lifecycle, runner }),
+    resume: (startedAt) => scheduler.resume(startedAt),
+    ready: () => scheduler.ready(),
     get stopping() {
-      return runner.stopping;
+      return scheduler.stopping;
     },
-    stop: () => runner.stop(),
-    idle: () => runner.idle(),
+    stop: () => scheduler.stop(),
+    idle: () => scheduler.idle(),
   };
 }

@@ -77,13 +77,16 @@ export class JobLifecycle {
   }
 
   /**
-   * Ends a job as failed, exactly once. A job that ended elsewhere is left
-   * alone. `notify: false` when the member has no reply to read it in.
+   * Ends a job as failed, exactly once; true when this call ended it. A job
+   * that ended elsewhere is left alone, and so is one that moved past
+   * `onlyFrom` (a submit step that failed after fal took the job must not fail
+   * a job fal is running). `notify: false` when the member has no reply to read it in.
    */
-  async fail(jobId: string, error: unknown, options: { notify: boolean } = { notify: true }): Promise<void> {
-    if (error instanceof JobEndedElsewhere) return;
+  async fail(jobId: string, error: unknown, options: { notify?: boolean; onlyFrom?: readonly JobState[] } = {}): Promise<boolean> {
+    if (error instanceof JobEndedElsewhere) return false;
     const existing = await this.deps.jobs.find(jobId);
-    if (!existing || isTerminal(existing.state)) return;
+    if (!existing || isTerminal(existing.state)) return false;
+    if (options.onlyFrom && !options.onlyFrom.includes(existing.state)) return false;
     const code = error instanceof UpstreamError ? error.code : error instanceof UserFacingError ? error.kind : 'internal';
     // A video fal made and we could not hand over was still paid for: it counts.
     const charged = code === UNDELIVERABLE;
@@ -99,11 +102,13 @@ export class JobLifecycle {
       existing,
       'failed',
       { errorCode: code, errorMessage: say(DEFAULT_LOCALE) },
-      { charged, memberMessage, notifyMember: options.notify, ...(error instanceof QuotaError ? { refusedBy: error.rule } : {}) },
+      { charged, memberMessage, notifyMember: options.notify ?? true, ...(error instanceof QuotaError ? { refusedBy: error.rule } : {}) },
+      options.onlyFrom,
     );
-    if (!failed) return;
+    if (!failed) return false;
     if (error instanceof UserFacingError) this.log(failed).info({ code, reason: error.message }, 'job failed');
     else this.log(failed).error({ err: error, reportId }, 'job failed with an unexpected error');
+    return true;
   }
 
   /**

@@ -4,14 +4,14 @@ import type { QuotaService } from '../quota/quotaTypes.js';
 import type { Job } from './job.js';
 import type { JobRepository } from './jobRepository.js';
 import type { JobLifecycle } from './lifecycle.js';
-import type { JobRunner } from './runner.js';
 import { PRE_SUBMIT_STATES, TRACKED_STATES, isTerminal } from './states.js';
 
 export interface RecoveryDeps {
   jobs: JobRepository;
   quota: Pick<QuotaService, 'unsettledJobIds'>;
   lifecycle: JobLifecycle;
-  runner: JobRunner;
+  /** Runs a job fal already has from its current step (tracking or delivery). */
+  follow(job: Job): void;
 }
 
 export interface RecoveryReport {
@@ -28,13 +28,13 @@ export interface RecoveryReport {
  * arrives as the gateway connects is already this process's own job.
  */
 export async function recoverJobs(startedAt: number, deps: RecoveryDeps): Promise<RecoveryReport> {
-  const { jobs, lifecycle, runner } = deps;
+  const { jobs, lifecycle } = deps;
   const fromBefore = (list: Job[]) => list.filter((job) => job.createdAt < startedAt);
 
   const tracked = fromBefore(await jobs.inStates(TRACKED_STATES));
   for (const job of tracked) {
     lifecycle.log(job).info({ state: job.state }, 'resuming job after restart');
-    runner.follow(job);
+    deps.follow(job);
   }
 
   const unsubmitted = fromBefore(await jobs.inStates(PRE_SUBMIT_STATES));
@@ -55,7 +55,7 @@ export async function recoverJobs(startedAt: number, deps: RecoveryDeps): Promis
  * between them leaves a finished job whose reservation is still open. Settle
  * those by how the job ended (the ledger takes each at most once).
  */
-async function settleFinishedJobs({ jobs, quota, lifecycle }: RecoveryDeps): Promise<number> {
+export async function settleFinishedJobs({ jobs, quota, lifecycle }: Pick<RecoveryDeps, 'jobs' | 'quota' | 'lifecycle'>): Promise<number> {
   let settled = 0;
   for (const jobId of await quota.unsettledJobIds()) {
     const job = await jobs.find(jobId);

@@ -1,50 +1,22 @@
-import type { Config } from '../config/config.js';
-import { UnavailableError, UpstreamError } from '../errors.js';
-import type { FalGateway } from '../fal/falGateway.js';
-import { localized } from '../i18n/text.js';
-import type { ModelRegistry } from '../fal/models/registry.js';
-import type { VideoModel } from '../fal/models/videoModel.js';
-import { joinClips } from '../media/video/joinClips.js';
-import type { FfmpegBinary } from '../media/video/locateFfmpeg.js';
-import type { Clock } from '../util/clock.js';
 import type { Job } from './job.js';
-import type { JobRepository } from './jobRepository.js';
-import { UNDELIVERABLE, type JobLifecycle } from './lifecycle.js';
-import { prepareMedia } from './preparation.js';
-import { submitWithRetry } from './submitWithRetry.js';
-import { readResult, trackUntilComplete, type StatusPacer, type TrackingDeps } from './tracking.js';
-import type { DeliveredMessage, VideoCourier } from './types.js';
-import { chooseDelivery, downloadVideo, wholeVideoUrl } from './videoDelivery.js';
+import type { JobLifecycle } from './lifecycle.js';
+import { recoverJobs, type RecoveryDeps, type RecoveryReport } from './recovery.js';
+import type { JobScheduler } from './scheduler.js';
+import { nextStepOf, type JobSteps } from './steps.js';
 
 export interface JobRunnerDeps {
-  config: Pick<
-    Config,
-    'attachmentHosts' | 'downloadTimeoutMs' | 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'videoMaxBytes' | 'submitRetryMs'
-  >;
-  jobs: JobRepository;
-  fal: FalGateway;
-  models: ModelRegistry;
+  steps: JobSteps;
   lifecycle: JobLifecycle;
-  courier: VideoCourier;
-  /** Fits videos to the upload limit and extends them; undefined: links instead, and no Extend. */
-  ffmpeg: FfmpegBinary | undefined;
-  now: Clock;
-  /** First wait after fal refused a submit as busy without Retry-After (tests shorten it). */
-  submitBackoffMs?: number;
-  /** When fal is asked for a job's status; polling every POLL_INTERVAL_MS unless given (webhook mode). */
-  pacer?: StatusPacer;
+  recovery: Omit<RecoveryDeps, 'lifecycle' | 'follow'>;
 }
 
-/** An identical seeded request within this window is answered with the earlier video, free. */
-const REPEAT_WINDOW_MS = 24 * 60 * 60_000;
-
 /**
- * Runs reserved jobs to the end in the background: prepare (download, check,
- * upload) → submit once → track → deliver. Each step is a state saved before
- * the next starts. `stop()` ends every loop and leaves jobs in the store for
- * the next start (recovery.ts).
+ * The embedded default scheduler: runs each job's steps one after another in
+ * this process, in the background. `stop()` ends every loop and leaves jobs in
+ * the store; the next start fails those that had not reached fal and follows
+ * the rest (recovery.ts).
  */
-export class JobRunner {
+export class JobRunner implements JobScheduler {
   private readonly running = new Set<Promise<void>>();
   private readonly stopController = new AbortController();
 
@@ -54,191 +26,61 @@ export class JobRunner {
     return this.stopController.signal.aborted;
   }
 
-  /** A reserved job, from its first step. */
-  run(job: Job): void {
-    this.background(job.id, () => this.prepareAndSubmit(job));
+  run(job: Job): Promise<void> {
+    this.background(job);
+    return Promise.resolve();
   }
 
-  /** A job fal already has (after a restart): from tracking on. */
-  follow(job: Job): void {
-    this.background(job.id, () => this.trackAndDeliver(job));
+  resume(startedAt: number): Promise<RecoveryReport> {
+    return recoverJobs(startedAt, { ...this.deps.recovery, lifecycle: this.deps.lifecycle, follow: (job) => this.background(job) });
   }
 
-  /** Ends every background loop, leaving unfinished jobs in the store to resume later. */
+  ready(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   async stop(): Promise<void> {
     this.stopController.abort();
     await Promise.allSettled([...this.running]);
   }
 
-  /** Waits until no job is being worked on (tests and the demo). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private background(jobId: string, work: () => Promise<void>): void {
+  private background(job: Job): void {
     const { lifecycle } = this.deps;
-    const task = work()
-      .catch((error: unknown) => lifecycle.fail(jobId, error))
-      .catch((error: unknown) => lifecycle.log({ id: jobId, guildId: null, requestId: null }).error({ err: error }, 'job failed and could not be settled'))
+    const task = this.runSteps(job)
+      .catch(async (error: unknown) => {
+        await lifecycle.fail(job.id, error);
+      })
+      .catch((error: unknown) => lifecycle.log({ id: job.id, guildId: null, requestId: null }).error({ err: error }, 'job failed and could not be settled'))
       .finally(() => this.running.delete(task));
     this.running.add(task);
   }
 
-  private async prepareAndSubmit(reserved: Job): Promise<void> {
-    const { fal, lifecycle, jobs, config } = this.deps;
-    const model = this.deps.models.get(reserved.model);
-
-    const { imageUrl, audioUrl, imageSha256, imageNote, detail } = await prepareMedia(reserved, model, this.deps, {
-      log: lifecycle.log(reserved),
-      signal: this.stopController.signal,
-    });
-    const prepared = await lifecycle.move(reserved, 'prepared', { imageUrl, audioUrl, imageSha256, imageNote }, detail);
-    if (await this.answeredAsRepeat(prepared)) return;
-
-    if (this.stopping) throw new UnavailableError(localized('error.restarting'));
-    lifecycle.log(prepared).info('submitting to fal');
-    const { requestId } = await submitWithRetry(prepared, model.endpointId, model.input({ ...prepared, imageUrl, audioUrl }), {
-      fal,
-      lifecycle,
-      now: this.deps.now,
-      retryForMs: config.submitRetryMs,
-      signal: this.stopController.signal,
-      ...(this.deps.submitBackoffMs !== undefined ? { firstBackoffMs: this.deps.submitBackoffMs } : {}),
-    });
-    this.deps.pacer?.expect(requestId);
-    // Written before anything else can happen: from here on the job is paid for
-    // and must be tracked to the end, even across restarts.
-    const submitted = await jobs.transition(prepared.id, 'submitted', { requestId, submittedAt: this.deps.now() });
-    if (!submitted) {
-      this.deps.pacer?.done(requestId);
-      // Cancelled while the submit was in flight: keep the id for the audit and stop fal's job.
-      await jobs.update(prepared.id, { requestId });
-      await fal
-        .cancel(model.endpointId, requestId)
-        .catch((error: unknown) => lifecycle.log(prepared).warn({ err: error, requestId }, 'could not cancel a job submitted after it was cancelled'));
-      return;
-    }
-    lifecycle.log(submitted).info('submitted to fal');
-    await this.trackAndDeliver(submitted);
-  }
-
-  /**
-   * Same picture bytes, model, options and explicit seed as a video delivered
-   * in the last 24 hours: the member gets that video again, refunded, and fal
-   * is not asked twice. Without an explicit seed every request is new.
-   */
-  private async answeredAsRepeat(prepared: Job): Promise<boolean> {
-    if (prepared.seed === null || prepared.imageSha256 === null) return false;
-    const { jobs, courier, lifecycle } = this.deps;
-    const earlier = await jobs.findRepeatOf(prepared, prepared.imageSha256, this.deps.now() - REPEAT_WINDOW_MS);
-    if (!earlier) return false;
-    let message: DeliveredMessage | undefined;
-    try {
-      message = await courier.deliverRepeat(prepared, earlier);
-    } catch (error) {
-      throw new UpstreamError(localized('error.undeliverable'), 'repeat_undeliverable', { cause: error });
-    }
-    const repeated = await lifecycle.repeated(prepared, {
-      videoUrl: earlier.videoUrl,
-      videoBytes: earlier.videoBytes,
-      resultSeed: earlier.resultSeed,
-      actualPrompt: earlier.actualPrompt,
-      ...deliveredAt(message),
-    });
-    if (repeated) lifecycle.log(repeated).info({ earlierJobId: earlier.id }, 'answered as a repeat, at no cost');
-    return true;
-  }
-
-  private async trackAndDeliver(job: Job): Promise<void> {
-    const model = this.deps.models.get(job.model);
-    let current = job;
-    let completedAt: number | undefined;
-    if (current.state !== 'delivering') {
-      const completed = await trackUntilComplete(current, model, this.tracking());
-      if (!completed) return; // stopping: leave it for the next start
-      // fal's work ended as it said COMPLETED, not when the result was read: the running time estimates learn from.
-      completedAt = this.deps.now();
-      current = completed;
-    }
-    await this.deliver(current, model, completedAt);
-  }
-
-  private async deliver(job: Job, model: VideoModel, completedAt: number | undefined): Promise<void> {
-    const { lifecycle, courier, config } = this.deps;
-    let current = job;
-    if (current.state !== 'delivering' || !current.videoUrl) {
-      const result = await readResult(current, model, { ...this.tracking(), log: lifecycle.log(current) });
-      if (!result) return;
-      const output = model.outputSchema.safeParse(result.data);
-      if (!output.success) {
-        throw new UpstreamError(localized('error.badResult'), 'bad_result', { cause: output.error });
+  /** From the job's state to the end, or until stopping (a step then answers undefined). */
+  private async runSteps(job: Job): Promise<void> {
+    const { steps } = this.deps;
+    const signal = this.stopController.signal;
+    let current: Job | undefined = job;
+    while (current) {
+      switch (nextStepOf(current.state)) {
+        case 'prepare':
+          current = await steps.prepare(current, signal);
+          break;
+        case 'submit':
+          current = await steps.submit(current, signal);
+          break;
+        case 'track':
+          current = await steps.track(current, signal);
+          break;
+        case 'deliver':
+          await steps.deliver(current, signal);
+          return;
+        case undefined:
+          return;
       }
-      current = await lifecycle.move(current, 'delivering', {
-        videoUrl: output.data.videoUrl,
-        videoBytes: output.data.videoBytes,
-        resultSeed: output.data.seed,
-        actualPrompt: output.data.actualPrompt,
-        completedAt: current.completedAt ?? completedAt ?? this.deps.now(),
-      });
-    }
-    let video: Buffer | undefined;
-    if (current.parentJobId !== null && current.fullVideoUrl === null) ({ job: current, video } = await this.joinWithEarlier(current));
-    const delivery = await chooseDelivery(current, {
-      fal: this.deps.fal,
-      videoMaxBytes: config.videoMaxBytes,
-      ffmpeg: this.deps.ffmpeg,
-      log: lifecycle.log(current),
-      signal: this.stopController.signal,
-    }, video);
-    let message: DeliveredMessage | undefined;
-    try {
-      message = await courier.deliver(current, delivery);
-    } catch (error) {
-      throw new UpstreamError(localized('error.undeliverable'), UNDELIVERABLE, { cause: error });
-    }
-    const delivered = await lifecycle.delivered(current, {
-      videoBytes: delivery.kind === 'file' ? delivery.bytes.length : current.videoBytes,
-      ...deliveredAt(message),
-    });
-    if (delivered) lifecycle.log(delivered).info({ delivery: delivery.kind }, 'delivered');
-  }
-
-  /**
-   * Extend: fal's new clip joined after the video it continues, uploaded to
-   * fal's storage so the full-quality file has a link (and can be extended in
-   * turn), and recorded before it is delivered so a restart does not join it
-   * again. When the join cannot be made the member still gets the clip fal
-   * made, alone (the message says so): it was paid for.
-   */
-  private async joinWithEarlier(job: Job): Promise<{ job: Job; video: Buffer | undefined }> {
-    const { ffmpeg, fal, config, jobs, lifecycle } = this.deps;
-    const log = lifecycle.log(job);
-    if (!ffmpeg) {
-      log.warn('no ffmpeg to join the extension; delivering the new clip alone');
-      return { job, video: undefined };
-    }
-    try {
-      const earlierJob = await jobs.get(job.parentJobId ?? '');
-      const download = { fal, log, signal: this.stopController.signal, maxBytes: config.videoMaxBytes };
-      const [earlier, clip] = await Promise.all([downloadVideo(wholeVideoUrl(earlierJob), download), downloadVideo(job.videoUrl ?? '', download)]);
-      const joined = await joinClips(ffmpeg, earlier, clip);
-      const fullVideoUrl = await fal.upload(joined.bytes, 'video/mp4', `animate-${job.id.slice(0, 8)}.mp4`);
-      const changes = { fullVideoUrl, videoBytes: joined.bytes.length };
-      await jobs.update(job.id, changes);
-      log.info({ durationSeconds: joined.durationSeconds, bytes: joined.bytes.length }, 'extension joined to the earlier video');
-      return { job: { ...job, ...changes }, video: joined.bytes };
-    } catch (error) {
-      log.warn({ err: error }, 'could not join the extension to the earlier video; delivering the new clip alone');
-      return { job, video: undefined };
     }
   }
-
-  private tracking(): TrackingDeps {
-    const { config, fal, lifecycle, now, pacer } = this.deps;
-    return { config, fal, lifecycle, now, signal: this.stopController.signal, ...(pacer ? { pacer } : {}) };
-  }
-}
-
-function deliveredAt(message: DeliveredMessage | undefined): { deliveredChannelId?: string; deliveredMessageId?: string } {
-  return message ? { deliveredChannelId: message.channelId, deliveredMessageId: message.messageId } : {};
 }

@@ -13,14 +13,16 @@ import type { JobLifecycle } from './lifecycle.js';
 
 /** How long to keep trying to read the result of a job fal finished. */
 const RESULT_PATIENCE_MS = 10 * 60_000;
+/** A status stream is reopened this often, so a job fal never speaks of still meets its deadlines. */
+const STREAM_WINDOW_MS = 5 * 60_000;
 
 export interface TrackingDeps {
-  config: Pick<Config, 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs'>;
+  config: Pick<Config, 'pollIntervalMs' | 'jobMaxWaitMs' | 'queueMaxWaitMs' | 'statusMode'>;
   fal: FalGateway;
   lifecycle: JobLifecycle;
   now: Clock;
   signal: AbortSignal;
-  /** When to ask fal next; polling every `pollIntervalMs` unless given. */
+  /** When to ask fal next (webhook mode); otherwise fal's status stream or a poll every `pollIntervalMs` (config.statusMode). */
   pacer?: StatusPacer;
 }
 
@@ -30,15 +32,13 @@ export interface StatusPacer {
   asksFirst(job: Job): boolean;
   /** Resolves when it is time to ask again, or when `signal` aborts. */
   wait(requestId: string, signal: AbortSignal): Promise<void>;
-  /** The submit just returned this id: listen for its webhook from now on, before anything else happens. */
-  expect(requestId: string): void;
   /** Tracking of this request ended: stop listening for it. */
   done(requestId: string): void;
 }
 
 /** Asks fal every `intervalMs`: the mode without a public URL. */
 export function pollingPacer(intervalMs: number): StatusPacer {
-  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), expect: () => undefined, done: () => undefined };
+  return { asksFirst: () => true, wait: (_requestId, signal) => sleep(intervalMs, signal), done: () => undefined };
 }
 
 /**
@@ -54,7 +54,6 @@ export function webhookPacer(hints: FalHints, safetyPollMs: number): StatusPacer
       hints.watch(requestId);
       await hints.wait(requestId, safetyPollMs, signal);
     },
-    expect: (requestId) => hints.watch(requestId),
     done: (requestId) => hints.unwatch(requestId),
   };
 }
@@ -71,6 +70,7 @@ export function webhookPacer(hints: FalHints, safetyPollMs: number): StatusPacer
 export async function trackUntilComplete(job: Job, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
   const requestId = job.requestId;
   if (!requestId) throw new Error(`job ${job.id} has no request id to track`);
+  if (!deps.pacer && deps.config.statusMode === 'stream') return followStream(job, requestId, model, deps);
   const pacer = deps.pacer ?? pollingPacer(deps.config.pollIntervalMs);
   try {
     if (!pacer.asksFirst(job)) await pacer.wait(requestId, deps.signal);
@@ -81,7 +81,7 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
 }
 
 async function followStatus(job: Job, requestId: string, model: VideoModel, pacer: StatusPacer, deps: TrackingDeps): Promise<Job | undefined> {
-  const { fal, config, now, lifecycle, signal } = deps;
+  const { fal, lifecycle, signal } = deps;
   let current = job;
   while (!signal.aborted) {
     let status: QueueStatus | undefined;
@@ -91,38 +91,118 @@ async function followStatus(job: Job, requestId: string, model: VideoModel, pace
       if (!(error instanceof UpstreamError && error.retryable)) throw error;
       lifecycle.log(current).warn({ err: error }, 'fal status check failed; asking again at the next poll');
     }
-    if (status?.status === 'COMPLETED') return current;
-
-    const waitedMs = now() - (current.submittedAt ?? current.createdAt);
-    if (waitedMs > config.jobMaxWaitMs) {
-      await fal.cancel(model.endpointId, requestId).catch(() => undefined);
-      throw new UpstreamError(localized('error.maxWait', { limit: formatMinutes(config.jobMaxWaitMs) }), 'max_wait_exceeded');
-    }
-    if (status?.status !== 'IN_PROGRESS' && current.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
-      // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
-      const cancelled = await fal.cancel(model.endpointId, requestId).then(
-        () => true,
-        () => false,
-      );
-      if (cancelled) {
-        throw new UpstreamError(localized('error.queueTimeout', { limit: formatMinutes(config.queueMaxWaitMs) }), 'queue_timeout');
-      }
-    }
-
-    if (status?.status === 'IN_QUEUE') {
-      // Also after running: fal puts a job back in line when its runner fails.
-      current = await lifecycle.move(current, 'queued', { queuePosition: status.queue_position ?? null });
-    } else if (status?.status === 'IN_PROGRESS') {
-      const lastLog = status.logs?.at(-1)?.message ?? current.lastLog;
-      current = await lifecycle.move(current, 'running', {
-        lastLog: lastLog ?? null,
-        startedAt: current.startedAt ?? now(),
-        queuePosition: null,
-      });
-    }
+    const step = await applyStatus(current, requestId, model, status, deps);
+    if (step.completed) return step.job;
+    current = step.job;
     await pacer.wait(requestId, signal);
   }
   return undefined;
+}
+
+/**
+ * Follows fal's status stream: each event is applied as it arrives, so the
+ * video is fetched the moment fal says COMPLETED instead of at the next poll.
+ * The stream is reopened after STREAM_WINDOW_MS (so the deadlines are checked
+ * even when fal has nothing to say) and, after a pause of one poll interval
+ * and one status read, when it breaks off or fal closes it early.
+ */
+async function followStream(job: Job, requestId: string, model: VideoModel, deps: TrackingDeps): Promise<Job | undefined> {
+  const { fal, lifecycle, signal } = deps;
+  let current = job;
+  let completed = false;
+  while (!signal.aborted) {
+    const window = AbortSignal.any([signal, AbortSignal.timeout(STREAM_WINDOW_MS)]);
+    // Events arrive faster than store writes finish: apply them one after another.
+    let applying = Promise.resolve();
+    let failure: unknown;
+    const onStatus = (status: QueueStatus) => {
+      applying = applying.then(async () => {
+        if (completed || failure !== undefined) return;
+        try {
+          const step = await applyStatus(current, requestId, model, status, deps);
+          current = step.job;
+          completed = step.completed;
+        } catch (error) {
+          failure = error;
+        }
+      });
+    };
+    let broken: unknown;
+    try {
+      await fal.watchStatus(model.endpointId, requestId, onStatus, window);
+    } catch (error) {
+      broken = error;
+    }
+    await applying;
+    if (failure !== undefined) throw failure;
+    if (completed) return current;
+    if (window.aborted && !signal.aborted) continue; // the window closed: listen again at once
+    if (broken !== undefined) {
+      if (!(broken instanceof UpstreamError && broken.retryable)) throw broken;
+      lifecycle.log(current).warn({ err: broken }, 'fal status stream broke off; opening it again shortly');
+    }
+    // Broken, or closed by fal without COMPLETED: pause, then read the status once
+    // (deadlines apply even when the stream cannot be opened) before listening again.
+    await sleep(deps.config.pollIntervalMs, signal);
+    if (signal.aborted) break;
+    let status: QueueStatus | undefined;
+    try {
+      status = await fal.status(model.endpointId, requestId);
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.retryable)) throw error;
+    }
+    const step = await applyStatus(current, requestId, model, status, deps);
+    if (step.completed) return step.job;
+    current = step.job;
+  }
+  return undefined;
+}
+
+/**
+ * One status from fal applied to the job: deadlines first (a job waiting too
+ * long is cancelled and failed), then queued/running as fal says. `status`
+ * undefined is a read that failed for a passing reason: only the deadlines apply.
+ */
+async function applyStatus(
+  job: Job,
+  requestId: string,
+  model: VideoModel,
+  status: QueueStatus | undefined,
+  deps: TrackingDeps,
+): Promise<{ job: Job; completed: boolean }> {
+  const { fal, config, now, lifecycle } = deps;
+  if (status?.status === 'COMPLETED') return { job, completed: true };
+
+  const waitedMs = now() - (job.submittedAt ?? job.createdAt);
+  if (waitedMs > config.jobMaxWaitMs) {
+    await fal.cancel(model.endpointId, requestId).catch(() => undefined);
+    throw new UpstreamError(localized('error.maxWait', { limit: formatMinutes(config.jobMaxWaitMs) }), 'max_wait_exceeded');
+  }
+  if (status?.status !== 'IN_PROGRESS' && job.state !== 'running' && waitedMs > config.queueMaxWaitMs) {
+    // Only a job still in line can be cancelled; if fal started it meanwhile, keep tracking.
+    const cancelled = await fal.cancel(model.endpointId, requestId).then(
+      () => true,
+      () => false,
+    );
+    if (cancelled) {
+      throw new UpstreamError(localized('error.queueTimeout', { limit: formatMinutes(config.queueMaxWaitMs) }), 'queue_timeout');
+    }
+  }
+
+  if (status?.status === 'IN_QUEUE') {
+    // Also after running: fal puts a job back in line when its runner fails.
+    return { job: await lifecycle.move(job, 'queued', { queuePosition: status.queue_position ?? null }), completed: false };
+  }
+  if (status?.status === 'IN_PROGRESS') {
+    const lastLog = status.logs?.at(-1)?.message ?? job.lastLog;
+    const running = await lifecycle.move(job, 'running', {
+      lastLog: lastLog ?? null,
+      startedAt: job.startedAt ?? now(),
+      queuePosition: null,
+    });
+    return { job: running, completed: false };
+  }
+  return { job, completed: false };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { JobEvent, JobEvents } from '../jobs/events.js';
 
 /** One call to fal, as the gateway's observer reports it (src/fal knows nothing of metrics). */
 export interface FalCallObservation {
-  kind: 'submit' | 'status' | 'result' | 'cancel' | 'upload';
+  kind: 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'upload';
   outcome: string;
 }
 

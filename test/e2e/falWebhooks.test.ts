@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { step, type FalScript } from '../fakes/fakeFal.js';
 import { animate, contentOf, finalMessage, startHarness, waitForJobIn, type Harness } from '../support/harness.js';
 import { makeImage } from '../support/images.js';
+import { freePort } from '../support/freePort.js';
 
-/** A port nobody listens on right now: PUBLIC_URL must name the bot's port before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 const QUEUE_KINDS = ['submit', 'status', 'result', 'cancel'] as const;
 

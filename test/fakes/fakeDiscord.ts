@@ -21,7 +21,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { checkSelection, eachComponent, findByCustomId, modalSubmitComponents, type ComponentJson, type ModalValues } from './fakeDiscordComponents.js';
-import { FakeGateway } from './fakeDiscordGateway.js';
+import { FakeGateway, shardHears, type GatewaySessionInfo, type ShardTuple } from './fakeDiscordGateway.js';
 import type { UploadedFile } from './fakeDiscordHttp.js';
 import type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords.js';
 import {
@@ -33,9 +33,11 @@ import {
   interactionToken,
   memberObject,
   snowflake,
+  snowflakeOnShard,
   textChannelObject,
   userObject,
   type FakeAttachment,
+  type GuildIds,
 } from './fakeDiscordPayloads.js';
 import { FakeDiscordRest, type HostedFile, type InteractionState, type RecordedModal } from './fakeDiscordRest.js';
 import { FakeDiscordOAuthRoutes, type FakeDiscordOAuth } from './fakeDiscordOAuth.js';
@@ -53,6 +55,7 @@ export type { InteractionEvent, RecordedDiscordCall } from './fakeDiscordRecords
 export type { CdnBehaviour, RecordedModal } from './fakeDiscordRest.js';
 export type { FakeAttachment as APIAttachmentLike } from './fakeDiscordPayloads.js';
 export type { ModalValues } from './fakeDiscordComponents.js';
+export { shardOf, type GatewaySessionInfo, type ShardTuple } from './fakeDiscordGateway.js';
 export type { FakeDiscordOAuth, MembershipInput } from './fakeDiscordOAuth.js';
 export type { AttachmentInput, EmbedInput, EmbedMediaInput, TargetMessageInput, TargetUserInput } from './fakeDiscordTargets.js';
 
@@ -148,6 +151,8 @@ export interface InteractionHandle {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
   payload(): any;
   events(): InteractionEvent[];
+  /** The shards (`[id, count]`) of the gateway sessions the INTERACTION_CREATE went to: one per connected session of the guild's shard. */
+  dispatchedTo(): ShardTuple[];
   waitForEvent(predicate: (e: InteractionEvent) => boolean, timeoutMs?: number): Promise<InteractionEvent>;
   /** The current state of the interaction's original response message, if there is one. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary Discord JSON
@@ -184,6 +189,14 @@ export interface FakeDiscord {
   readonly oauth: FakeDiscordOAuth;
   identifyCount(): number;
   connectedClients(): number;
+  /** Every open gateway connection: the shard it identified as, whether it is ready, the guilds it was sent. */
+  gatewaySessions(): GatewaySessionInfo[];
+  /**
+   * Another server the bot is in, with a text channel: announced in READY and
+   * GUILD_CREATE to the sessions of its shard (and at once to those already
+   * connected). `shard: [id, count]` picks an id Discord would put on that shard.
+   */
+  addGuild(input?: AddGuildInput): FakeGuild;
   hostAttachment(a: AttachmentInput & { channelId?: string }): FakeAttachment;
   sendCommand(input: SendCommandInput): Promise<InteractionHandle>;
   /** A member runs a message command ("Apps → Animate image") on a message: type 2 with `data.type` 3, the message in `data.resolved.messages`. */
@@ -224,8 +237,22 @@ export interface FakeDiscord {
   close(): Promise<void>;
 }
 
+export interface AddGuildInput {
+  shard?: ShardTuple;
+  name?: string;
+}
+
+export interface FakeGuild {
+  guildId: string;
+  channelId: string;
+}
+
 export interface FakeDiscordOptions {
   applicationId?: string;
+  /** `shards` in `GET /gateway/bot`: Discord's recommended shard count. Default 1. */
+  recommendedShards?: number;
+  /** `session_start_limit.max_concurrency` in `GET /gateway/bot`: shards that may identify at once. Default 1. */
+  maxConcurrency?: number;
   /** Added before every HTTP answer, to make races visible. */
   latencyMs?: number;
   /** Callbacks later than this after dispatch get 10062 Unknown interaction. Discord allows 3 s. */
@@ -262,6 +289,8 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly cdnFiles = new Map<string, HostedFile>();
   private readonly users = new Map<string, Record<string, unknown>>();
   private readonly channels = new Map<string, Record<string, unknown>>();
+  /** The servers the bot is in: the main one first, then any a test added. */
+  private readonly guilds: GuildIds[] = [];
 
   constructor(
     private readonly server: Server,
@@ -277,18 +306,19 @@ class FakeDiscordServer implements FakeDiscord {
     this.users.set(this.botUserId, userObject(this.botUserId, 'Animate Bot', true));
     this.users.set(this.memberUserId, userObject(this.memberUserId, 'tester'));
     this.channels.set(this.channelId, textChannelObject(this.channelId, this.guildId, 'general'));
+    this.guilds.push({ guildId: this.guildId, channelId: this.channelId, botUserId: this.botUserId, memberUserId: this.memberUserId, botRoleId: this.botRoleId });
 
     const gatewayUrl = `ws://${this.attachmentHost}`;
     this.gateway = new FakeGateway({
       server,
       url: gatewayUrl,
-      readyPayload: (sessionId) => ({
+      readyPayload: (sessionId, shard) => ({
         v: 10,
         user: this.users.get(this.botUserId),
-        guilds: [{ id: this.guildId, unavailable: true }],
+        guilds: this.guildsOf(shard).map((guild) => ({ id: guild.guildId, unavailable: true })),
         session_id: sessionId,
         resume_gateway_url: gatewayUrl,
-        shard: [0, 1],
+        shard: [...shard],
         application: { id: this.applicationId, flags: 0 },
         private_channels: [],
         presences: [],
@@ -297,8 +327,7 @@ class FakeDiscordServer implements FakeDiscord {
         geo_ordered_rtc_regions: [],
         user_settings: {},
       }),
-      guildCreatePayload: () =>
-        guildCreatePayload(this, { bot: this.users.get(this.botUserId)!, member: this.users.get(this.memberUserId)! }),
+      guildCreatePayloads: (shard) => this.guildsOf(shard).map((guild) => this.guildCreate(guild)),
     });
     this.oauth = new FakeDiscordOAuthRoutes({
       applicationId: this.applicationId,
@@ -312,6 +341,7 @@ class FakeDiscordServer implements FakeDiscord {
       server,
       ids: this,
       gatewayUrl,
+      gatewayBot: { shards: options.recommendedShards ?? 1, maxConcurrency: options.maxConcurrency ?? 1 },
       latencyMs: options.latencyMs ?? 0,
       callbackDeadlineMs: options.callbackDeadlineMs ?? 3_000,
       calls: this.calls,
@@ -332,6 +362,35 @@ class FakeDiscordServer implements FakeDiscord {
 
   connectedClients(): number {
     return this.gateway.connectedClients();
+  }
+
+  gatewaySessions(): GatewaySessionInfo[] {
+    return this.gateway.sessionInfo();
+  }
+
+  addGuild(input: AddGuildInput = {}): FakeGuild {
+    const guildId = input.shard ? snowflakeOnShard(input.shard[0], input.shard[1]) : snowflake();
+    const channelId = snowflake();
+    const guild: GuildIds = {
+      guildId,
+      channelId,
+      botUserId: this.botUserId,
+      memberUserId: this.memberUserId,
+      botRoleId: snowflake(),
+      guildName: input.name ?? `Fake Guild ${this.guilds.length + 1}`,
+    };
+    this.guilds.push(guild);
+    this.channels.set(channelId, textChannelObject(channelId, guildId, 'general'));
+    this.gateway.announceGuild(this.guildCreate(guild));
+    return { guildId, channelId };
+  }
+
+  private guildsOf(shard: ShardTuple): GuildIds[] {
+    return this.guilds.filter((guild) => shardHears(shard, guild.guildId));
+  }
+
+  private guildCreate(guild: GuildIds): Record<string, unknown> {
+    return guildCreatePayload(guild, { bot: this.users.get(this.botUserId)!, member: this.users.get(this.memberUserId)! });
   }
 
   requestReconnect(): void {
@@ -506,16 +565,19 @@ class FakeDiscordServer implements FakeDiscord {
       acknowledged: false,
       messageIds: new Set(),
       events: [],
+      dispatchedTo: [],
     };
     this.interactions.set(token, state);
+    // Only a session of the guild's shard hears it (shard 0 for a DM).
     await this.waitFor(
-      () => this.gateway.readyClients() > 0,
+      () => this.gateway.readyClientsFor(state.guildId) > 0,
       DEFAULT_WAIT_MS,
-      'no discord.js client has identified with the fake gateway (did the bot log in?)',
+      'no discord.js client has identified with the fake gateway (did the bot log in?)' +
+        (this.gateway.readyClients() > 0 ? ` for the shard of ${state.guildId === undefined ? 'DMs (shard 0)' : `guild ${state.guildId}`}` : ''),
     );
     // The 3 s answer window starts when Discord sends the event.
     state.dispatchedAt = Date.now();
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    state.dispatchedTo = this.gateway.dispatch('INTERACTION_CREATE', payload);
     return this.handle(state);
   }
 
@@ -557,6 +619,7 @@ class FakeDiscordServer implements FakeDiscord {
       dispatchedAt: state.dispatchedAt,
       payload: () => state.payload,
       events: () => [...state.events],
+      dispatchedTo: () => [...state.dispatchedTo],
       waitForEvent: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
         this.waitFor(
           () => state.events.find(predicate),

@@ -21,6 +21,22 @@ export function snowflake(): string {
   return lastSnowflake.toString();
 }
 
+let onShardSequence = 0n;
+
+/**
+ * A guild id that Discord would put on shard `shardId` of `shardCount`:
+ * `(id >> 22) % count` is the creation time's milliseconds, so the time is
+ * moved back (at most count − 1 ms) to the nearest one on that shard. The low
+ * bits count up, so no two ids are the same.
+ */
+export function snowflakeOnShard(shardId: number, shardCount: number): string {
+  const millis = BigInt(snowflake()) >> 22n;
+  const count = BigInt(shardCount);
+  const back = (((millis - BigInt(shardId)) % count) + count) % count;
+  onShardSequence = (onShardSequence + 1n) & 0x3f_ffffn;
+  return (((millis - back) << 22n) | onShardSequence).toString();
+}
+
 export function permissionBits(...flags: bigint[]): string {
   return flags.reduce((all, flag) => all | flag, 0n).toString();
 }
@@ -116,6 +132,8 @@ export function textChannelObject(id: string, guildId: string, name: string): Re
 
 export interface GuildIds {
   guildId: string;
+  /** Defaults to 'Fake Guild'. */
+  guildName?: string;
   channelId: string;
   botUserId: string;
   memberUserId: string;
@@ -146,7 +164,7 @@ export function guildCreatePayload(ids: GuildIds, users: { bot: Record<string, u
   });
   return {
     id: ids.guildId,
-    name: 'Fake Guild',
+    name: ids.guildName ?? 'Fake Guild',
     icon: null,
     splash: null,
     discovery_splash: null,

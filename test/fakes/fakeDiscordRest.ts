@@ -31,6 +31,8 @@ export interface InteractionState {
   /** Original response and follow-ups: the messages this token may edit. */
   messageIds: Set<string>;
   events: InteractionEvent[];
+  /** The gateway sessions (by shard) the INTERACTION_CREATE was sent to. */
+  dispatchedTo: Array<readonly [number, number]>;
   /** The modal the bot answered with (type 9), ids filled in as Discord keeps them for the submit. */
   modal?: RecordedModal;
 }
@@ -71,6 +73,8 @@ export interface RestDeps {
   server: Server;
   ids: { applicationId: string; botUserId: string; guildId: string };
   gatewayUrl: string;
+  /** What `GET /gateway/bot` recommends and allows: `shards` and `session_start_limit.max_concurrency`. */
+  gatewayBot: { shards: number; maxConcurrency: number };
   latencyMs: number;
   callbackDeadlineMs: number;
   calls: RecordedDiscordCall[];
@@ -459,8 +463,8 @@ export class FakeDiscordRest {
       status: 200,
       body: {
         url: this.deps.gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+        shards: this.deps.gatewayBot.shards,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: this.deps.gatewayBot.maxConcurrency },
       },
     };
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { DASHBOARD_CALLBACK_PATH } from '../../src/config/dashboardConfig.js';
 import { secretsOf } from '../../src/config/config.js';
@@ -20,15 +19,8 @@ import type { Harness } from './harness.js';
 
 export const TEST_SESSION_SECRET = 'test-session-secret.SECRET-0123456789abcdef0123';
 
-/** A loopback port nobody listens on now (the redirect URL must name it before the server starts). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+
+export { freePort } from './freePort.js';
 
 /** What startHarness needs in `env` to turn the dashboard on at this port. */
 export function dashboardEnv(port: number): Record<string, string> {

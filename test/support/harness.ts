@@ -15,6 +15,7 @@ import type { FfmpegBinary } from '../../src/media/video/locateFfmpeg.js';
 import { startFakeDiscord, type CdnBehaviour, type FakeDiscord, type InteractionEvent, type InteractionHandle, type SlashOptionInput } from '../fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../fakes/fakeFal.js';
 import { TEST_POSTGRES_URL, dropSchema, uniqueSchema, type TestEngine } from './engines.js';
+import { TEST_REDIS_URL, dropRedisPrefix, uniqueRedisPrefix } from './redis.js';
 
 /** Recognisable fake secrets: tests prove they never show up in logs or messages. */
 export const FAKE_DISCORD_TOKEN = 'fake-discord-token.SECRET-9f8e7d6c5b4a';
@@ -45,6 +46,11 @@ export interface HarnessOptions {
   ffmpeg?: FfmpegBinary | null;
   /** First wait after fal refused a submit as busy without Retry-After (the app's default is seconds). */
   submitBackoffMs?: number;
+  /**
+   * Scale-out mode: steps as BullMQ jobs on this Redis (TEST_REDIS_URL unless
+   * given), under a key prefix of the test's own that close() deletes. Needs engine 'postgres'.
+   */
+  queue?: { redisUrl?: string };
 }
 
 /** Room for every clip a job test makes (see HarnessOptions.operatorQuotaDefaults). */
@@ -95,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const directory = mkdtempSync(join(tmpdir(), 'animate-test-'));
   const engine: TestEngine = options.engine ?? (options.databaseUrl && /^postgres/i.test(options.databaseUrl) ? 'postgres' : 'sqlite');
   const schema = engine === 'postgres' ? uniqueSchema() : undefined;
+  const queue = options.queue ? { redisUrl: options.queue.redisUrl ?? TEST_REDIS_URL, prefix: uniqueRedisPrefix() } : undefined;
   const databaseUrl = options.databaseUrl ?? (engine === 'postgres' ? TEST_POSTGRES_URL : join(directory, 'animate.sqlite'));
   const config = parseConfig({
     ...(options.operatorQuotaDefaults ? {} : ROOMY_QUOTA_ENV),
@@ -109,10 +116,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     FAL_BASE_URL: fal.baseUrl,
     ATTACHMENT_HOSTS: discord.attachmentHost,
     POLL_INTERVAL_MS: '25',
+    // Most tests script fal's answers status read by status read; the status stream has tests of its own.
+    FAL_STATUS_MODE: 'poll',
     PROGRESS_EDIT_INTERVAL_MS: '150',
     LOG_LEVEL: options.logLevel ?? 'debug',
     // fal's webhooks (when a test sets PUBLIC_URL) are signed with the fake's test key.
     FAL_WEBHOOK_JWKS_URL: fal.jwksUrl,
+    ...(queue ? { REDIS_URL: queue.redisUrl, REDIS_PREFIX: queue.prefix } : {}),
     ...options.env,
   });
   const logLines: string[] = [];
@@ -149,6 +159,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await discord.close();
     await fal.close();
     if (schema) await dropSchema(databaseUrl, schema).catch(() => undefined);
+    if (queue) await dropRedisPrefix(queue.redisUrl, queue.prefix).catch(() => undefined);
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }
@@ -170,6 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await discord.close();
       await fal.close();
       if (schema) await dropSchema(databaseUrl, schema);
+      if (queue) await dropRedisPrefix(queue.redisUrl, queue.prefix).catch(() => undefined);
       rmSync(directory, { recursive: true, force: true });
     },
   };

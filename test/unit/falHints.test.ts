@@ -26,6 +26,20 @@ describe('fal hints (webhooks waking trackers)', () => {
     expect(await hints.wait('req-2', 5_000, never)).toBe('hint');
   });
 
+  it('keeps a webhook that comes before its tracker listens, for a few minutes', async () => {
+    let clock = 0;
+    const hints = createFalHints(() => clock);
+    expect(hints.hint('req-early')).toBe('unknown');
+    hints.watch('req-early');
+    expect(await hints.wait('req-early', 5_000, never)).toBe('hint');
+    expect(hints.hint('req-early')).toBe('repeat');
+
+    expect(hints.hint('req-stale')).toBe('unknown');
+    clock += 11 * 60_000;
+    hints.watch('req-stale');
+    expect(await hints.wait('req-stale', 20, never)).toBe('timeout');
+  });
+
   it('forgets a request once its tracking ends', () => {
     const hints = createFalHints();
     hints.watch('req-3');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/config.js';
+import { ConfigError, parseConfig, secretsOf } from '../../src/config/config.js';
 
 const valid = {
   DISCORD_TOKEN: 'a'.repeat(24) + '.bbbbbb.' + 'c'.repeat(27),
@@ -38,5 +38,39 @@ describe('operations settings', () => {
     expect(() => parseConfig({ ...valid, PUBLIC_URL: 'https://bot.example.com' })).toThrow(/PUBLIC_URL needs HTTP_PORT/);
     expect(() => parseConfig({ ...valid, HTTP_PORT: '70000' })).toThrow(ConfigError);
     expect(() => parseConfig({ ...valid, FAL_SAFETY_POLL_SECONDS: '0' })).toThrow(/FAL_SAFETY_POLL_SECONDS/);
+  });
+
+  it("follows fal's status stream unless told to poll", () => {
+    expect(parseConfig(valid).statusMode).toBe('stream');
+    expect(parseConfig({ ...valid, FAL_STATUS_MODE: 'poll' }).statusMode).toBe('poll');
+    expect(() => parseConfig({ ...valid, FAL_STATUS_MODE: 'sometimes' })).toThrow(/FAL_STATUS_MODE/);
+  });
+
+  it('runs jobs in-process without REDIS_URL, and on the queue with it and PostgreSQL', () => {
+    expect(parseConfig(valid).queue).toBeNull();
+    const config = parseConfig({ ...valid, DATABASE_URL: 'postgres://bot:pw@db/animate', REDIS_URL: 'redis://:s3cret@cache:6379/2' });
+    expect(config.queue).toEqual({ redisUrl: 'redis://:s3cret@cache:6379/2', prefix: 'animate' });
+    expect(parseConfig({ ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'redis://cache', REDIS_PREFIX: 'bot-2' }).queue?.prefix).toBe('bot-2');
+  });
+
+  it('refuses REDIS_URL on SQLite, a URL that is not Redis, and a prefix with spaces', () => {
+    expect(() => parseConfig({ ...valid, REDIS_URL: 'redis://cache' })).toThrow(/REDIS_URL needs a postgres:\/\/ DATABASE_URL/);
+    expect(() => parseConfig({ ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL must be a redis:\/\//);
+    expect(() => parseConfig({ ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'redis://cache', REDIS_PREFIX: 'a b' })).toThrow(/REDIS_PREFIX/);
+  });
+
+  it('refuses several shard processes that would share jobs without the queue', () => {
+    expect(() => parseConfig({ ...valid, SHARD_COUNT: '2', SHARD_IDS: '0' })).toThrow(/SHARD_IDS runs only some of the shards: .*REDIS_URL/);
+    expect(() => parseConfig({ ...valid, SHARD_IDS: 'auto' })).toThrow(/SHARD_IDS=auto starts a process per shard/);
+    // All shards in one process, or one launched shard process: nothing is shared.
+    expect(parseConfig({ ...valid, SHARD_COUNT: '2' }).discord.sharding).toMatchObject({ kind: 'shards', shardIds: [0, 1] });
+    expect(parseConfig({ ...valid, SHARD_IDS: 'auto', SHARD_COUNT: '1' }).discord.sharding.kind).toBe('launcher');
+    const scaled = { ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'redis://cache' };
+    expect(parseConfig({ ...scaled, SHARD_COUNT: '2', SHARD_IDS: '1' }).discord.sharding).toMatchObject({ shardIds: [1], shardCount: 2 });
+  });
+
+  it('keeps the passwords of DATABASE_URL and REDIS_URL among the secrets the logs redact', () => {
+    const config = parseConfig({ ...valid, DATABASE_URL: 'postgres://bot:db%40pass@db/a', REDIS_URL: 'redis://:redis-pass@cache' });
+    expect(secretsOf(config)).toEqual(expect.arrayContaining(['db@pass', 'redis-pass']));
   });
 });
