@@ -13,7 +13,7 @@ import { renderTable, type Cell } from './table.js';
 const JOBS = 1_000;
 /** Unanswered interactions allowed at once while members come in. */
 const INGEST_WINDOW = 20;
-/** After the last submit: every job has been asked about at least once (the bot polls every 3 s). */
+/** After the last submit: every job is being followed (a status stream open, or a first read). */
 const SETTLE_MS = 4_000;
 const WINDOW_MS = 10_000;
 const SAMPLE_EVERY_MS = 250;
@@ -28,12 +28,12 @@ const WAITING_AT_FAL: FalScript = [step.queued(40), step.waitsInQueue(), step.co
 interface Variant {
   label: string;
   kind: BotKind;
-  /** fal calls the bot back (PUBLIC_URL) instead of being polled every 3 s. */
+  /** fal calls the bot back (PUBLIC_URL) instead of the bot following each job's status stream. */
   webhook: boolean;
 }
 
 const VARIANTS: readonly Variant[] = [
-  { label: `${KIND_LABELS.bot}, polling`, kind: 'bot', webhook: false },
+  { label: `${KIND_LABELS.bot}, status stream`, kind: 'bot', webhook: false },
   { label: `${KIND_LABELS.bot}, fal webhooks (PUBLIC_URL)`, kind: 'bot', webhook: true },
   { label: KIND_LABELS.baseline, kind: 'baseline', webhook: false },
 ];
@@ -105,7 +105,7 @@ async function measure(variant: Variant, picture: Buffer): Promise<WaitingRun> {
 }
 
 export const jobsWaiting: Benchmark = {
-  title: `At scale: ${JOBS.toLocaleString('en-US')} jobs waiting at fal: memory and CPU (bot polling, bot with webhooks, docs-style baseline)`,
+  title: `At scale: ${JOBS.toLocaleString('en-US')} jobs waiting at fal: memory and CPU (bot on status streams, bot with webhooks, docs-style baseline)`,
   async run(print) {
     const picture = await memberPicture();
     const runs: WaitingRun[] = [];
@@ -145,12 +145,12 @@ export const jobsWaiting: Benchmark = {
         '"peak RSS" is the process\'s highest over the whole run (VmHWM); "KB per job" is (RSS waiting − idle RSS) / jobs.',
     );
     runs.forEach((run) => print(`${run.variant.label}: ${run.loadBefore} before it started.`));
-    const [polling, webhooks, baseline] = runs as [WaitingRun, WaitingRun, WaitingRun];
+    const [streaming, webhooks, baseline] = runs as [WaitingRun, WaitingRun, WaitingRun];
     const verdict = (run: WaitingRun) =>
       `${Math.round(run.peakRssBytes / MB)} MB peak, ${run.cpuPercent.toFixed(1)} % CPU waiting ` +
       `(${run.peakRssBytes / MB < GOAL_RSS_MB && run.cpuPercent < GOAL_CPU_PERCENT ? 'goal met' : 'goal NOT met'})`;
     print(
-      `Verdict (goal < ${GOAL_RSS_MB} MB, < ${GOAL_CPU_PERCENT} % of a core): polling ${verdict(polling)}; webhooks ${verdict(webhooks)}; ` +
+      `Verdict (goal < ${GOAL_RSS_MB} MB, < ${GOAL_CPU_PERCENT} % of a core): status stream ${verdict(streaming)}; webhooks ${verdict(webhooks)}; ` +
         `baseline ${Math.round(baseline.peakRssBytes / MB)} MB, ${baseline.cpuPercent.toFixed(1)} %.`,
     );
   },
