@@ -8,7 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { step, type FalScript } from '../test/fakes/fakeFal.js';
 import type { Benchmark } from './benchmark.js';
-import { cpuMeter, sleep, startBotProcess, type BotKind } from './botProcesses.js';
+import { cpuMeter, machineLoad, sleep, startBotProcess, type BotKind } from './botProcesses.js';
 import {
   ACK_DEADLINE_MS,
   KIND_LABELS,
@@ -20,6 +20,7 @@ import {
   sendSteadily,
   setupFor,
   startLoadRig,
+  type Acknowledgement,
 } from './loadRig.js';
 import { median, percentile } from './stats.js';
 import { renderTable, type Cell } from './table.js';
@@ -42,15 +43,32 @@ interface AckRun {
   missed: number;
   refused: number;
   cpuPercent: number;
+  mainThreadPercent: number;
+  /** What the private answers said, when some were refused. */
+  refusals: string[];
+  loadBefore: string;
   botLoopP99Ms: number;
   botLoopMaxMs: number;
   submittedToFal: number;
   fakesLoopP99Ms: number;
 }
 
+/** The distinct sentences of private answers (refusals, errors), with how often each came. */
+function refusalsOf(acks: readonly Acknowledgement[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { refusal } of acks) {
+    if (refusal === undefined) continue;
+    // One sentence per cause: a bug report's id differs every time.
+    const text = refusal.replace(/\(report `[^`]*`\)/, '(report …)').slice(0, 120);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, count]) => `${count}× "${text}"`);
+}
+
 async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
   const rig = await startLoadRig(WAITING_AT_FAL);
   const setup = await setupFor(kind, rig);
+  const loadBefore = machineLoad();
   const bot = startBotProcess(kind, setup.env);
   try {
     await bot.waitForLog(kind === 'bot' ? 'bot is ready' : 'baseline ready', READY_TIMEOUT_MS);
@@ -64,7 +82,7 @@ async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
     fakesLoop.enable();
     const cpu = cpuMeter(bot);
     const { sent, achievedPerSecond } = await sendSteadily(COUNT, PER_SECOND, (index) => sendAnimate(rig.discord, picture, index));
-    const cpuPercent = cpu.stop();
+    const { percent: cpuPercent, mainThreadPercent } = cpu.stop();
     const loop = await botEventLoopDelay(setup.httpPort);
     const handles = await Promise.all(sent);
     await sleep(ACK_DEADLINE_MS + 250); // the last ones' answer window
@@ -79,6 +97,9 @@ async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
       missed: acks.filter((ack) => !ack.inTime).length,
       refused: acks.filter((ack) => ack.refused).length,
       cpuPercent,
+      mainThreadPercent,
+      refusals: refusalsOf(acks),
+      loadBefore,
       botLoopP99Ms: loop.p99Ms,
       botLoopMaxMs: loop.maxMs,
       submittedToFal: rig.fal.submits.length - submitsBefore,
@@ -91,7 +112,7 @@ async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
 }
 
 export const acknowledgementLoad: Benchmark = {
-  title: `Load: acknowledgement latency at ${PER_SECOND} /animate per second for ${SECONDS} s (compiled bot vs docs-style baseline, loopback fakes)`,
+  title: `At scale: acknowledgement latency at ${PER_SECOND} /animate per second for ${SECONDS} s (compiled bot vs docs-style baseline, loopback fakes)`,
   async run(print) {
     const picture = await memberPicture();
     const runs: AckRun[] = [];
@@ -107,6 +128,7 @@ export const acknowledgementLoad: Benchmark = {
       run.missed,
       run.refused,
       run.cpuPercent,
+      run.mainThreadPercent,
       run.botLoopP99Ms,
       run.botLoopMaxMs,
       run.submittedToFal,
@@ -121,8 +143,9 @@ export const acknowledgementLoad: Benchmark = {
         { header: 'ack p99 ms' },
         { header: 'ack max ms' },
         { header: `missed (>${ACK_DEADLINE_MS / 1000} s)` },
-        { header: 'refused' },
+        { header: 'private answers' },
         { header: 'CPU % of a core' },
+        { header: 'main thread CPU %' },
         { header: 'bot loop delay p99 ms', decimals: 1 },
         { header: 'bot loop delay max ms', decimals: 1 },
         { header: 'submitted to fal' },
@@ -135,8 +158,13 @@ export const acknowledgementLoad: Benchmark = {
         `fal keeps every job in line. CPU is the bot process's over the ${SECONDS} s of sending; "submitted to fal" counts jobs that got there ` +
         `by ${ACK_DEADLINE_MS / 1000} s after the last interaction; "missed" has no accepted callback within ${ACK_DEADLINE_MS / 1000} s; ` +
         `"fakes loop delay" is this process's own event-loop delay (how late the fakes may have recorded an arrival). ` +
-        `The bot's loop delay comes from its /metrics; the baseline has none.`,
+        `The bot's loop delay comes from its /metrics; the baseline has none. "Main thread" is the CPU of the thread that runs the event loop ` +
+        `(at 100 % it cannot take more work); the rest is libuv's and libvips' threads and V8's. "Private answers" are ephemeral replies ` +
+        `instead of a deferred public one: quota refusals, or the error a bot sends when its acknowledgement failed.`,
     );
+    for (const run of runs) {
+      print(`${KIND_LABELS[run.kind]}: ${run.loadBefore} before it started.${run.refusals.length > 0 ? ` Private answers: ${run.refusals.join('; ')}.` : ''}`);
+    }
     const [bot, baseline] = runs as [AckRun, AckRun];
     const botP99 = percentile(bot.latenciesMs, 0.99);
     const met = botP99 < GOAL_P99_MS && bot.missed === 0;

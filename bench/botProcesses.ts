@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,8 +39,10 @@ export interface BotProcess {
   log(): string;
   /** Resolves once a log line contains `text`. */
   waitForLog(text: string, timeoutMs: number): Promise<void>;
-  /** User + system CPU seconds the process has used so far. */
+  /** User + system CPU seconds the process has used so far (all its threads). */
   cpuSeconds(): number;
+  /** The same for its main thread alone: the event loop that also acknowledges interactions. */
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   /** The highest RSS the process has had (VmHWM). */
   peakRssBytes(): number;
@@ -101,7 +103,8 @@ export function startBotProcess(kind: BotKind, env: Record<string, string>, node
         await sleep(READY_POLL_MS);
       }
     },
-    cpuSeconds: () => alive(() => cpuSecondsOf(pid)),
+    cpuSeconds: () => alive(() => cpuSecondsOf(`/proc/${pid}/stat`)),
+    mainThreadCpuSeconds: () => alive(() => cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`)),
     rssBytes: () => alive(() => statusKib(pid, 'VmRSS') * 1024),
     peakRssBytes: () => alive(() => statusKib(pid, 'VmHWM') * 1024),
     async kill(signal = 'SIGKILL') {
@@ -116,9 +119,9 @@ export function startBotProcess(kind: BotKind, env: Record<string, string>, node
   };
 }
 
-/** utime + stime from /proc/<pid>/stat (fields 14 and 15, counted after the command name in parentheses). */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+/** utime + stime from a /proc …/stat file (fields 14 and 15, counted after the command name in parentheses). */
+function cpuSecondsOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'latin1');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
@@ -129,16 +132,25 @@ function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]);
 }
 
-/** CPU use of a process over a stretch of time, as a percentage of one core. */
-export function cpuMeter(processToWatch: Pick<BotProcess, 'cpuSeconds'>): { stop(): number } {
+/** CPU use of a process over a stretch of time, as a percentage of one core: all threads, and its main thread. */
+export function cpuMeter(processToWatch: Pick<BotProcess, 'cpuSeconds' | 'mainThreadCpuSeconds'>): { stop(): { percent: number; mainThreadPercent: number } } {
   const cpuAtStart = processToWatch.cpuSeconds();
+  const mainAtStart = processToWatch.mainThreadCpuSeconds();
   const startedAt = performance.now();
   return {
     stop() {
       const wallSeconds = (performance.now() - startedAt) / 1000;
-      return ((processToWatch.cpuSeconds() - cpuAtStart) / wallSeconds) * 100;
+      return {
+        percent: ((processToWatch.cpuSeconds() - cpuAtStart) / wallSeconds) * 100,
+        mainThreadPercent: ((processToWatch.mainThreadCpuSeconds() - mainAtStart) / wallSeconds) * 100,
+      };
     },
   };
+}
+
+/** "Load average 3.2 on 2 cores": other work on the machine competes with the bots for the CPU. */
+export function machineLoad(): string {
+  return `load average (1 min) ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 }
 
 /** A port nobody listens on right now (the bot's HTTP_PORT, which PUBLIC_URL must name before it starts). */

@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { startFakeDiscord, type FakeDiscord, type InteractionHandle } from '../test/fakes/fakeDiscord.js';
+import { startFakeDiscord, type FakeDiscord, type FakeGuild, type InteractionHandle } from '../test/fakes/fakeDiscord.js';
 import { startFakeFal, type FakeFal, type FalScript } from '../test/fakes/fakeFal.js';
 import { FAKE_DISCORD_TOKEN, FAKE_FAL_KEY } from '../test/support/harness.js';
 import { freePort, sleep, type BotKind } from './botProcesses.js';
 
 /** Discord's answer window (PROTOCOLS.md §3): an interaction not acknowledged within it is lost. */
 export const ACK_DEADLINE_MS = 3_000;
+/** Discord's message flag for an answer only the member sees (a refusal, an error). */
 const EPHEMERAL_FLAG = 64;
 const CALLBACK_PATH = /\/interactions\/\d+\/([^/]+)\/callback$/;
 // Every /animate of a run is a different member, so member limits never refuse one.
@@ -131,10 +132,11 @@ export function memberId(index: number): string {
 }
 
 /** A member runs `/animate image:<picture> prompt:<text>`; `tag` goes into the prompt so fal's submit can be matched to it. */
-export function sendAnimate(discord: FakeDiscord, picture: Buffer, index: number, tag = `member ${index}`): Promise<InteractionHandle> {
+export function sendAnimate(discord: FakeDiscord, picture: Buffer, index: number, tag = `member ${index}`, guild?: FakeGuild): Promise<InteractionHandle> {
   return discord.sendCommand({
     name: 'animate',
     userId: memberId(index),
+    ...(guild ? { guildId: guild.guildId, channelId: guild.channelId } : {}),
     options: [
       { name: 'image', type: 11, attachment: { filename: 'photo.jpg', bytes: picture, contentType: 'image/jpeg' } },
       { name: 'prompt', type: 3, value: `the waves roll in slowly, the light shimmers (${tag})` },
@@ -168,7 +170,14 @@ export async function sendSteadily<T>(
  * acknowledgement (one Discord refused as late counts as answered): as fast
  * as the bot takes them, so none is lost to a missed acknowledgement.
  */
-export async function sendAsAcknowledged(discord: FakeDiscord, picture: Buffer, count: number, window: number): Promise<InteractionHandle[]> {
+export async function sendAsAcknowledged(
+  discord: FakeDiscord,
+  picture: Buffer,
+  count: number,
+  window: number,
+  /** Members take turns among these servers (one per gateway shard); the fake's own server when none. */
+  guilds: readonly FakeGuild[] = [],
+): Promise<InteractionHandle[]> {
   const handles: InteractionHandle[] = [];
   const open = new Set<InteractionHandle>();
   const answered = (handle: InteractionHandle) =>
@@ -178,7 +187,7 @@ export async function sendAsAcknowledged(discord: FakeDiscord, picture: Buffer, 
       await sleep(2);
       for (const handle of open) if (answered(handle)) open.delete(handle);
     }
-    const handle = await sendAnimate(discord, picture, index);
+    const handle = await sendAnimate(discord, picture, index, undefined, guilds[index % Math.max(1, guilds.length)]);
     open.add(handle);
     handles.push(handle);
   }
@@ -192,6 +201,8 @@ export interface Acknowledgement {
   inTime: boolean;
   /** Answered privately (a refusal or an error) instead of deferring a public reply. */
   refused: boolean;
+  /** What the private answer said. */
+  refusal?: string;
 }
 
 /** Each interaction's first callback, as the fake Discord recorded it when the request arrived. */
@@ -205,9 +216,10 @@ export function acknowledgementsOf(discord: FakeDiscord, handles: readonly Inter
     const call = firstCallback.get(handle.token);
     if (!call) return { latencyMs: Number.POSITIVE_INFINITY, inTime: false, refused: false };
     const latencyMs = call.at - handle.dispatchedAt;
-    const body = call.body as { type?: number; data?: { flags?: number } } | undefined;
+    const body = call.body as { type?: number; data?: { flags?: number; content?: unknown } } | undefined;
     const refused = body?.type === 4 && ((body.data?.flags ?? 0) & EPHEMERAL_FLAG) !== 0;
-    return { latencyMs, inTime: call.status >= 200 && call.status < 300 && latencyMs <= ACK_DEADLINE_MS, refused };
+    const inTime = call.status >= 200 && call.status < 300 && latencyMs <= ACK_DEADLINE_MS;
+    return { latencyMs, inTime, refused, ...(refused ? { refusal: String(body.data?.content ?? '') } : {}) };
   });
 }
 

@@ -65,6 +65,8 @@ export interface FakeFal {
   /** Sends the request's last webhook again, byte for byte, as fal's retries do. */
   replayWebhook(requestId: string): Promise<number>;
   callsTo(kind: FakeFalCallKind): RecordedFalCall[];
+  /** The request of each status stream open now (a request twice when two listen): who is being followed at this moment. */
+  openStatusStreams(): string[];
   /** Polls `probe` every 10 ms until it returns something other than undefined/false. */
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -101,6 +103,7 @@ export async function startFakeFal(options: { defaultScript?: FalScript } = {}):
     sendWebhook: (requestId, kind = 'signed') => webhooks.send(queue.jobOf(requestId), kind),
     replayWebhook: (requestId) => webhooks.replay(requestId),
     callsTo: (kind) => server.callsTo(kind),
+    openStatusStreams: () => queue.openStatusStreams(),
     waitFor: (probe, timeoutMs) => waitFor(probe, timeoutMs),
     async close() {
       queue.close();

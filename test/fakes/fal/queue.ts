@@ -58,11 +58,14 @@ export interface FakeQueue {
   statusOf(requestId: string): FakeFalJobState | undefined;
   /** The job as fal holds it (finishNow, webhooks). */
   jobOf(requestId: string): FakeJob;
+  /** The request of each status stream open now (a request twice when two listen). */
+  openStatusStreams(): string[];
   /** Ends the open status streams. */
   close(): void;
 }
 
 interface OpenStream {
+  requestId: string;
   res: ServerResponse;
   timer?: NodeJS.Timeout;
 }
@@ -199,15 +202,23 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       'cache-control': 'no-cache',
       'x-fal-request-id': job.requestId,
     });
-    const open: OpenStream = { res };
+    const open: OpenStream = { requestId: job.requestId, res };
     streams.add(open);
     let logsSent = 0;
     let lastEvent = '';
+    let lastSeen = '';
     const send = (): void => {
+      // While a job is held nothing changes: stay quiet rather than repeat the same event. Checked
+      // before the event is built, so a thousand quiet streams (the load benchmarks) cost little.
+      const seen = `${job.state} ${job.queuePosition} ${job.logs.length}`;
+      if (seen === lastSeen) {
+        open.timer = setTimeout(next, STREAM_STEP_MS);
+        return;
+      }
+      lastSeen = seen;
       const body = statusBody(job, withLogs ? job.logs.slice(logsSent) : null);
       logsSent = job.logs.length;
       const event = `data: ${JSON.stringify(body)}\n\n`;
-      // While a job is held nothing changes: stay quiet rather than repeat the same event.
       if (event !== lastEvent) res.write(event);
       lastEvent = event;
       if (body.status === 'COMPLETED') {
@@ -321,6 +332,9 @@ export function createFakeQueue(options: { cdn: FakeCdn; defaultVideo: Buffer; d
       const job = jobs.get(requestId);
       if (!job) throw new Error(`fake fal: no such request ${requestId}`);
       return job;
+    },
+    openStatusStreams() {
+      return [...streams].map((open) => open.requestId);
     },
     close() {
       for (const open of streams) {
