@@ -5,7 +5,6 @@
 // /proc, so these benchmarks need Linux.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,15 +152,7 @@ export function machineLoad(): string {
   return `load average (1 min) ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 }
 
-/** A port nobody listens on right now (the bot's HTTP_PORT, which PUBLIC_URL must name before it starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
+export { freePort } from '../test/support/freePort.js';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
