@@ -203,6 +203,7 @@ export async function createApp(options: AppOptions): Promise<App> {
               connection: redis.main,
               workerConnection: redis.worker,
               prefix: queue.prefix,
+              runsSteps: config.role !== 'gateway',
               logger: logger.child({ part: 'queue' }),
               now,
             }),
@@ -212,7 +213,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   let stopping = false;
   let http: HttpServer | undefined;
   const readiness = createReadiness([
-    { name: 'discord gateway', check: () => client.ws.status === Status.Ready },
+    // A worker process has no gateway connection by design.
+    ...(config.role === 'worker' ? [] : [{ name: 'discord gateway', check: () => client.ws.status === Status.Ready }]),
     { name: 'store', check: async () => (await sql`select 1 as ok`.execute(store.db), true) },
     ...(queue ? [{ name: 'queue', check: () => jobs.ready() }] : []),
     { name: 'not shutting down', check: () => !stopping && !jobs.stopping },
@@ -269,11 +271,16 @@ export async function createApp(options: AppOptions): Promise<App> {
           plugins: httpPlugins,
         });
       }
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discord.token);
-      await ready;
+      if (config.role === 'worker') {
+        // Steps only: progress edits and videos go over REST with the token; no interactions come here.
+        client.rest.setToken(config.discord.token);
+      } else {
+        const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+        await client.login(config.discord.token);
+        await ready;
+      }
       const { resumed, failed, settled } = await jobs.resume(startedAt);
-      logger.info({ user: client.user?.tag, resumed, failedOnStart: failed, settledOnStart: settled }, 'bot is ready');
+      logger.info({ user: client.user?.tag, role: config.role, resumed, failedOnStart: failed, settledOnStart: settled }, 'bot is ready');
     },
     async stop(options = {}) {
       stopping = true;

@@ -106,6 +106,7 @@ const envSchema = z.object({
   PREPARE_CONCURRENCY: positiveInt(4),
   // Scale-out: job steps as BullMQ jobs on Redis, shared by every process (needs PostgreSQL).
   REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  PROCESS_ROLE: z.enum(['all', 'gateway', 'worker']).default('all'),
   REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores').default('animate'),
   // The moderators' dashboard (off without DISCORD_CLIENT_SECRET): see dashboardConfig.ts.
   ...DASHBOARD_ENV,
@@ -176,6 +177,13 @@ export interface Config {
   prepareConcurrency: number;
   /** Scale-out mode (REDIS_URL): job steps run as BullMQ jobs shared by every process; null runs them in-process. */
   queue: { redisUrl: string; prefix: string } | null;
+  /**
+   * What this process does: 'all' (the default) answers interactions and runs
+   * job steps; in scale-out mode 'gateway' only answers interactions (its
+   * event loop stays free for acknowledgements) and 'worker' only runs steps
+   * (no gateway connection; it talks to Discord over REST with the stored tokens).
+   */
+  role: 'all' | 'gateway' | 'worker';
   /** The moderators' web dashboard; null when it is off (no DISCORD_CLIENT_SECRET). */
   dashboard: DashboardConfig | null;
 }
@@ -237,6 +245,9 @@ export function parseConfig(env: Env): Config {
   if (e.PUBLIC_URL !== undefined && e.HTTP_PORT === undefined) {
     throw new ConfigError(["PUBLIC_URL needs HTTP_PORT: fal's webhooks arrive at the bot's HTTP server"]);
   }
+  if (e.PROCESS_ROLE !== 'all' && e.REDIS_URL === undefined) {
+    throw new ConfigError([`PROCESS_ROLE=${e.PROCESS_ROLE} needs REDIS_URL: the other processes take over the rest of the work through the queue`]);
+  }
   if (e.REDIS_URL !== undefined && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) {
     throw new ConfigError(['REDIS_URL needs a postgres:// DATABASE_URL: every process of a scale-out shares one store']);
   }
@@ -279,6 +290,7 @@ export function parseConfig(env: Env): Config {
     statusMode: e.FAL_STATUS_MODE,
     prepareConcurrency: e.PREPARE_CONCURRENCY,
     queue: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    role: e.PROCESS_ROLE,
     dashboard,
   };
 }

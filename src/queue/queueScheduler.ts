@@ -55,6 +55,8 @@ export interface QueueSchedulerDeps extends SchedulerParts {
   connection: Redis;
   workerConnection: Redis;
   prefix: string;
+  /** False: this process only adds steps (PROCESS_ROLE=gateway); worker processes run them. */
+  runsSteps: boolean;
   logger: Logger;
   now: Clock;
 }
@@ -71,13 +73,18 @@ export interface QueueSchedulerDeps extends SchedulerParts {
  */
 export class QueueScheduler implements JobScheduler {
   private readonly queue: Queue<StepData>;
-  private readonly worker: Worker<StepData>;
+  /** Undefined in a process that only acknowledges (PROCESS_ROLE=gateway): others run the steps. */
+  private readonly worker: Worker<StepData> | undefined;
   private readonly stopController = new AbortController();
   private readonly active = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: QueueSchedulerDeps) {
     const options = { connection: deps.connection, prefix: deps.prefix };
     this.queue = new Queue<StepData>(STEP_QUEUE_NAME, options);
+    if (!deps.runsSteps) {
+      this.worker = undefined;
+      return;
+    }
     this.worker = new Worker<StepData>(
       STEP_QUEUE_NAME,
       (queueJob, token) => {
@@ -138,8 +145,13 @@ export class QueueScheduler implements JobScheduler {
         failed += 1;
       }
     }
-    void this.worker.run().catch((error: unknown) => this.deps.logger.error({ err: error }, 'job queue worker stopped'));
-    await withinMs(this.worker.waitUntilReady(), START_TIMEOUT_MS, 'Redis did not answer the job queue');
+    const { worker } = this;
+    if (worker) {
+      void worker.run().catch((error: unknown) => this.deps.logger.error({ err: error }, 'job queue worker stopped'));
+      await withinMs(worker.waitUntilReady(), START_TIMEOUT_MS, 'Redis did not answer the job queue');
+    } else {
+      await withinMs(this.queue.waitUntilReady(), START_TIMEOUT_MS, 'Redis did not answer the job queue');
+    }
     const settled = await settleFinishedJobs({ jobs, quota, lifecycle });
     return { resumed, failed, settled };
   }
@@ -158,7 +170,7 @@ export class QueueScheduler implements JobScheduler {
     if (this.stopping) return;
     this.stopController.abort();
     // Each step under way hands itself back; with Redis gone that cannot happen, and the lock's expiry does it.
-    await settleWithin(Promise.all([this.worker.close(), this.queue.close()]), STOP_TIMEOUT_MS);
+    await settleWithin(Promise.all([this.worker?.close(), this.queue.close()]), STOP_TIMEOUT_MS);
     this.deps.connection.disconnect();
     this.deps.workerConnection.disconnect();
   }

@@ -41,15 +41,15 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     await shared.drop();
   });
 
-  async function startBot(shardId: number, extra: Record<string, string> = {}): Promise<BotProcess> {
+  /** A bot process on shard `shardId` of two, or (null) on no shard setting at all. */
+  async function startBot(shardId: number | null, extra: Record<string, string> = {}): Promise<BotProcess> {
     const bot = spawnBot({
       ...ROOMY_QUOTA_ENV,
       DISCORD_TOKEN: FAKE_DISCORD_TOKEN,
       DISCORD_APPLICATION_ID: discord.applicationId,
       FAL_KEY: FAKE_FAL_KEY,
       ...shared.env,
-      SHARD_COUNT: '2',
-      SHARD_IDS: String(shardId),
+      ...(shardId === null ? {} : { SHARD_COUNT: '2', SHARD_IDS: String(shardId) }),
       DISCORD_API_BASE_URL: discord.apiBaseUrl,
       DISCORD_CDN_BASE_URL: discord.cdnBaseUrl,
       FAL_BASE_URL: fal.baseUrl,
@@ -65,7 +65,7 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     await discord
       .waitFor(() => bot.output.some((line) => line.includes('bot is ready')) || undefined, 30_000)
       .catch((error: unknown) => {
-        throw new Error(`bot on shard ${shardId} did not start: ${String(error)}\n${bot.output.join('\n')}`);
+        throw new Error(`bot on shard ${String(shardId)} did not start: ${String(error)}\n${bot.output.join('\n')}`);
       });
     return bot;
   }
@@ -202,6 +202,21 @@ describe('scale-out across two processes (PostgreSQL + Redis/BullMQ)', () => {
     const ledger = await shared.query<{ kind: string }>('select kind from quota_ledger');
     expect(ledger.map((row) => row.kind).sort()).toEqual(['refund', 'reserve']);
     expect(other.output.some((line) => line.includes('job died around its submit'))).toBe(true);
+  }, 120_000);
+
+  it('splits the work by PROCESS_ROLE: the gateway process only acknowledges, the worker runs every step', async () => {
+    fal.setDefaultScript([step.queued(0), step.running('Generating'), step.completes()]);
+    const gateway = await startBot(null, { PROCESS_ROLE: 'gateway' });
+    const worker = await startBot(null, { PROCESS_ROLE: 'worker' });
+    // The worker never connects to the gateway: one session, the gateway process's.
+    expect(discord.gatewaySessions()).toHaveLength(1);
+    const handles = await animateIn(discord.addGuild(), await makeImage(512, 512), 4);
+    await expectEachDeliveredOnce(handles);
+    const steps = [...(await finishedSteps('prepare')), ...(await finishedSteps('submit')), ...(await finishedSteps('track')), ...(await finishedSteps('deliver'))];
+    expect(steps).toHaveLength(16);
+    expect(new Set(steps.map((done) => done.processedBy?.split(':').at(-1)))).toEqual(new Set([String(worker.child.pid)]));
+    expect(gateway.output.some((line) => line.includes('submitting to fal'))).toBe(false);
+    expect(worker.output.some((line) => line.includes('"role":"worker"') && line.includes('bot is ready'))).toBe(true);
   }, 120_000);
 
   it("completes jobs from fal's webhook whichever process it lands on", async () => {

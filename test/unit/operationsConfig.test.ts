@@ -59,6 +59,15 @@ describe('operations settings', () => {
     expect(() => parseConfig({ ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'redis://cache', REDIS_PREFIX: 'a b' })).toThrow(/REDIS_PREFIX/);
   });
 
+  it('splits a process into gateway or worker only in scale-out mode', () => {
+    expect(parseConfig(valid).role).toBe('all');
+    const scaled = { ...valid, DATABASE_URL: 'postgres://db/a', REDIS_URL: 'redis://cache' };
+    expect(parseConfig({ ...scaled, PROCESS_ROLE: 'worker' }).role).toBe('worker');
+    expect(parseConfig({ ...scaled, PROCESS_ROLE: 'gateway' }).role).toBe('gateway');
+    expect(() => parseConfig({ ...valid, PROCESS_ROLE: 'worker' })).toThrow(/PROCESS_ROLE=worker needs REDIS_URL/);
+    expect(() => parseConfig({ ...scaled, PROCESS_ROLE: 'both' })).toThrow(/PROCESS_ROLE/);
+  });
+
   it('refuses several shard processes that would share jobs without the queue', () => {
     expect(() => parseConfig({ ...valid, SHARD_COUNT: '2', SHARD_IDS: '0' })).toThrow(/SHARD_IDS runs only some of the shards: .*REDIS_URL/);
     expect(() => parseConfig({ ...valid, SHARD_IDS: 'auto' })).toThrow(/SHARD_IDS=auto starts a process per shard/);
