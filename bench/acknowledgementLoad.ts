@@ -22,6 +22,7 @@ import {
   startLoadRig,
   type Acknowledgement,
 } from './loadRig.js';
+import { createSharedStore } from '../test/support/sharedStore.js';
 import { median, percentile } from './stats.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -35,7 +36,21 @@ const READY_TIMEOUT_MS = 30_000;
 /** fal keeps every job in line: nothing is delivered during the run. */
 const WAITING_AT_FAL: FalScript = [step.queued(3), step.waitsInQueue(), step.completes()];
 
+/** The bot alone (embedded default), or scale-out with the work split: a gateway process that only acknowledges and a worker process. */
+type Variant = { kind: BotKind; split: boolean };
+
+const VARIANTS: readonly Variant[] = [
+  { kind: 'bot', split: false },
+  { kind: 'bot', split: true },
+  { kind: 'baseline', split: false },
+];
+
+function labelOf(variant: Variant): string {
+  return variant.split ? 'bot, PROCESS_ROLE=gateway + a worker (PostgreSQL + Redis)' : KIND_LABELS[variant.kind];
+}
+
 interface AckRun {
+  label: string;
   kind: BotKind;
   sent: number;
   achievedPerSecond: number;
@@ -65,13 +80,18 @@ function refusalsOf(acks: readonly Acknowledgement[]): string[] {
   return [...counts].map(([text, count]) => `${count}× "${text}"`);
 }
 
-async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
+async function measure(variant: Variant, picture: Buffer): Promise<AckRun> {
+  const { kind } = variant;
   const rig = await startLoadRig(WAITING_AT_FAL);
-  const setup = await setupFor(kind, rig);
+  const shared = variant.split ? await createSharedStore() : undefined;
+  const setup = await setupFor(kind, rig, shared ? { ...shared.env, PROCESS_ROLE: 'gateway' } : {});
   const loadBefore = machineLoad();
   const bot = startBotProcess(kind, setup.env);
+  // Its own HTTP port stays unset: the gateway process's /metrics is the one read.
+  const worker = shared ? startBotProcess('bot', { ...setup.env, PROCESS_ROLE: 'worker', HTTP_PORT: '' }) : undefined;
   try {
     await bot.waitForLog(kind === 'bot' ? 'bot is ready' : 'baseline ready', READY_TIMEOUT_MS);
+    await worker?.waitForLog('bot is ready', READY_TIMEOUT_MS);
     const warmUp = await Promise.all(Array.from({ length: WARM_UP_COUNT }, (_, index) => sendAnimate(rig.discord, picture, COUNT + index)));
     await rig.discord.waitFor(() => acknowledgementsOf(rig.discord, warmUp).every((ack) => ack.inTime), 10_000);
     const submitsBefore = rig.fal.submits.length;
@@ -90,6 +110,7 @@ async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
 
     const acks = acknowledgementsOf(rig.discord, handles);
     return {
+      label: labelOf(variant),
       kind,
       sent: handles.length,
       achievedPerSecond,
@@ -107,7 +128,9 @@ async function measure(kind: BotKind, picture: Buffer): Promise<AckRun> {
     };
   } finally {
     await bot.dispose();
+    await worker?.dispose();
     await rig.close();
+    await shared?.drop();
   }
 }
 
@@ -116,10 +139,10 @@ export const acknowledgementLoad: Benchmark = {
   async run(print) {
     const picture = await memberPicture();
     const runs: AckRun[] = [];
-    for (const kind of ['bot', 'baseline'] as const) runs.push(await measure(kind, picture));
+    for (const variant of VARIANTS) runs.push(await measure(variant, picture));
 
     const rows: Cell[][] = runs.map((run) => [
-      KIND_LABELS[run.kind],
+      run.label,
       run.sent,
       run.achievedPerSecond,
       median(run.latenciesMs),
@@ -163,15 +186,17 @@ export const acknowledgementLoad: Benchmark = {
         `instead of a deferred public one: quota refusals, or the error a bot sends when its acknowledgement failed.`,
     );
     for (const run of runs) {
-      print(`${KIND_LABELS[run.kind]}: ${run.loadBefore} before it started.${run.refusals.length > 0 ? ` Private answers: ${run.refusals.join('; ')}.` : ''}`);
+      print(`${run.label}: ${run.loadBefore} before it started.${run.refusals.length > 0 ? ` Private answers: ${run.refusals.join('; ')}.` : ''}`);
     }
-    const [bot, baseline] = runs as [AckRun, AckRun];
+    const [bot, split, baseline] = runs as [AckRun, AckRun, AckRun];
     const botP99 = percentile(bot.latenciesMs, 0.99);
     const met = botP99 < GOAL_P99_MS && bot.missed === 0;
     print(
       `Verdict: the bot acknowledges in ${Math.round(median(bot.latenciesMs))} ms (p50) / ${Math.round(botP99)} ms (p99) with ${bot.missed} missed at ` +
         `${Math.round(bot.cpuPercent)} % CPU; the baseline ${Math.round(median(baseline.latenciesMs))} / ${Math.round(percentile(baseline.latenciesMs, 0.99))} ms ` +
-        `with ${baseline.missed} missed. Goal (p99 < ${GOAL_P99_MS} ms, none missed): ${met ? 'met' : 'NOT met'}.`,
+        `with ${baseline.missed} missed. Goal (p99 < ${GOAL_P99_MS} ms, none missed): ${met ? 'met' : 'NOT met'}. ` +
+        `Split into a gateway and a worker process: ${Math.round(median(split.latenciesMs))} / ${Math.round(percentile(split.latenciesMs, 0.99))} ms with ${split.missed} missed ` +
+        `(${percentile(split.latenciesMs, 0.99) < GOAL_P99_MS && split.missed === 0 ? 'met' : 'NOT met'}).`,
     );
   },
 };
