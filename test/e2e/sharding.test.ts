@@ -148,8 +148,12 @@ describe('sharding (bot processes each running part of the gateway)', () => {
     expect(starting).toMatchObject({ shardCount: 2, recommendedShards: 2, maxConcurrency: 2 });
     await waitForLog(launcher, (line) => line.msg === 'every shard is ready', 'the shards did not get ready');
 
-    // The children write to the launcher's stdout; each says which shard it runs.
-    const ready = logOf(launcher).filter((line) => line.msg === 'bot is ready');
+    // The children write to the launcher's stdout; each says which shard it runs. A child says
+    // "bot is ready" after its gateway is ready and its jobs are taken up, which may come after the launcher's line.
+    const ready = await discord.waitFor(() => {
+      const lines = logOf(launcher).filter((line) => line.msg === 'bot is ready');
+      return lines.length >= 2 ? lines : undefined;
+    }, START_TIMEOUT_MS);
     expect(ready.map((line) => line.shards).sort()).toEqual([[0], [1]]);
     expect(discord.gatewaySessions().map((session) => session.shard).sort()).toEqual([
       [0, 2],
