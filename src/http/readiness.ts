@@ -1,3 +1,5 @@
+import { withinMs } from '../util/withinMs.js';
+
 /**
  * What /readyz asks before saying the process may take traffic. Each check
  * has a name (the 503 names the ones that failed) and answers quickly; other
@@ -38,15 +40,5 @@ export function createReadiness(checks: readonly ReadinessCheck[] = []): Readine
 }
 
 async function passes(check: ReadinessCheck['check']): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(check), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinMs(Promise.resolve().then(check), CHECK_TIMEOUT_MS, 'the readiness check did not answer').catch(() => false);
 }

@@ -81,17 +81,10 @@ export async function trackUntilComplete(job: Job, model: VideoModel, deps: Trac
 }
 
 async function followStatus(job: Job, requestId: string, model: VideoModel, pacer: StatusPacer, deps: TrackingDeps): Promise<Job | undefined> {
-  const { fal, lifecycle, signal } = deps;
+  const { signal } = deps;
   let current = job;
   while (!signal.aborted) {
-    let status: QueueStatus | undefined;
-    try {
-      status = await fal.status(model.endpointId, requestId);
-    } catch (error) {
-      if (!(error instanceof UpstreamError && error.retryable)) throw error;
-      lifecycle.log(current).warn({ err: error }, 'fal status check failed; asking again at the next poll');
-    }
-    const step = await applyStatus(current, requestId, model, status, deps);
+    const step = await applyStatus(current, requestId, model, await readStatusIfAnswered(current, requestId, model, deps), deps);
     if (step.completed) return step.job;
     current = step.job;
     await pacer.wait(requestId, signal);
@@ -145,17 +138,25 @@ async function followStream(job: Job, requestId: string, model: VideoModel, deps
     // (deadlines apply even when the stream cannot be opened) before listening again.
     await sleep(deps.config.pollIntervalMs, signal);
     if (signal.aborted) break;
-    let status: QueueStatus | undefined;
-    try {
-      status = await fal.status(model.endpointId, requestId);
-    } catch (error) {
-      if (!(error instanceof UpstreamError && error.retryable)) throw error;
-    }
-    const step = await applyStatus(current, requestId, model, status, deps);
+    const step = await applyStatus(current, requestId, model, await readStatusIfAnswered(current, requestId, model, deps), deps);
     if (step.completed) return step.job;
     current = step.job;
   }
   return undefined;
+}
+
+/**
+ * fal's status, or undefined when the read failed for a passing reason (a
+ * status read costs nothing: the next one will do); other failures are thrown.
+ */
+async function readStatusIfAnswered(job: Job, requestId: string, model: VideoModel, deps: TrackingDeps): Promise<QueueStatus | undefined> {
+  try {
+    return await deps.fal.status(model.endpointId, requestId);
+  } catch (error) {
+    if (!(error instanceof UpstreamError && error.retryable)) throw error;
+    deps.lifecycle.log(job).warn({ err: error }, 'fal status check failed; asking again later');
+    return undefined;
+  }
 }
 
 /**

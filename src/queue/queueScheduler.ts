@@ -157,12 +157,10 @@ export class QueueScheduler implements JobScheduler {
   }
 
   async ready(): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref());
-    const ping = this.deps.connection.ping().then(
+    return withinMs(this.deps.connection.ping(), PING_TIMEOUT_MS, 'Redis did not answer a PING').then(
       (answer) => answer === 'PONG',
       () => false,
     );
-    return Promise.race([ping, timeout]);
   }
 
   /** Ends the steps under way (each hands itself back to the queue), then closes the connections. */
@@ -170,7 +168,7 @@ export class QueueScheduler implements JobScheduler {
     if (this.stopping) return;
     this.stopController.abort();
     // Each step under way hands itself back; with Redis gone that cannot happen, and the lock's expiry does it.
-    await settleWithin(Promise.all([this.worker?.close(), this.queue.close()]), STOP_TIMEOUT_MS);
+    await withinMs(Promise.all([this.worker?.close(), this.queue.close()]), STOP_TIMEOUT_MS, 'the job queue did not close').catch(() => undefined);
     this.deps.connection.disconnect();
     this.deps.workerConnection.disconnect();
   }
@@ -267,14 +265,4 @@ export class QueueScheduler implements JobScheduler {
 
 function stepId(jobId: string, step: JobStep): string {
   return `${jobId}_${step}`;
-}
-
-/** Waits for `work` at most `ms`; what it does after that is abandoned (its connections are closed next). */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([work.then(() => undefined, () => undefined), timeout]);
-  clearTimeout(timer);
 }
