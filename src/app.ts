@@ -126,7 +126,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const redis = queue
     ? {
         main: openRedis(queue.redisUrl, 'animate-queue', logger),
-        worker: openRedis(queue.redisUrl, 'animate-worker', logger),
+        // BullMQ's worker blocks a connection of its own; a gateway-only process runs no worker.
+        worker: config.role === 'gateway' ? undefined : openRedis(queue.redisUrl, 'animate-worker', logger),
       }
     : undefined;
   // With a public URL fal calls us when a job ends; the trackers wait for that (or a slow safety poll).
@@ -203,7 +204,6 @@ export async function createApp(options: AppOptions): Promise<App> {
               connection: redis.main,
               workerConnection: redis.worker,
               prefix: queue.prefix,
-              runsSteps: config.role !== 'gateway',
               logger: logger.child({ part: 'queue' }),
               now,
             }),

@@ -53,10 +53,9 @@ interface StepData {
 export interface QueueSchedulerDeps extends SchedulerParts {
   /** Two connections: BullMQ's worker blocks one while it waits for steps. */
   connection: Redis;
-  workerConnection: Redis;
+  /** Undefined: this process only adds steps (PROCESS_ROLE=gateway); worker processes run them. */
+  workerConnection: Redis | undefined;
   prefix: string;
-  /** False: this process only adds steps (PROCESS_ROLE=gateway); worker processes run them. */
-  runsSteps: boolean;
   logger: Logger;
   now: Clock;
 }
@@ -81,7 +80,7 @@ export class QueueScheduler implements JobScheduler {
   constructor(private readonly deps: QueueSchedulerDeps) {
     const options = { connection: deps.connection, prefix: deps.prefix };
     this.queue = new Queue<StepData>(STEP_QUEUE_NAME, options);
-    if (!deps.runsSteps) {
+    if (!deps.workerConnection) {
       this.worker = undefined;
       return;
     }
@@ -170,7 +169,7 @@ export class QueueScheduler implements JobScheduler {
     // Each step under way hands itself back; with Redis gone that cannot happen, and the lock's expiry does it.
     await withinMs(Promise.all([this.worker?.close(), this.queue.close()]), STOP_TIMEOUT_MS, 'the job queue did not close').catch(() => undefined);
     this.deps.connection.disconnect();
-    this.deps.workerConnection.disconnect();
+    this.deps.workerConnection?.disconnect();
   }
 
   async idle(): Promise<void> {
